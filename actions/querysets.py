@@ -1,0 +1,68 @@
+"""Reads over actions, evidence and events, scoped to what a user may see."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+
+from inspections.querysets import force_ids_for
+
+
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions in the forces user belongs to; another force's actions do not exist for them."""
+        forces = force_ids_for(user)
+        return self if forces is None else self.filter(finding__inspection__force_id__in=forces)
+
+    def open(self):
+        return self.exclude(status="closed")
+
+    def overdue(self, today: dt.date | None = None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_soon(self, days: int = 30, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days))
+
+    def stale(self, now: dt.datetime | None = None):
+        """Open actions with no update for STALE_AFTER_DAYS (counting from creation if none)."""
+        cutoff = (now or timezone.now()) - dt.timedelta(days=settings.STALE_AFTER_DAYS)
+        return self.open().filter(
+            models.Q(last_update_at__lt=cutoff)
+            | models.Q(last_update_at__isnull=True, created_at__lt=cutoff)
+        )
+
+    def awaiting_review(self):
+        return self.filter(status="submitted")
+
+    def for_list(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        return self.select_related("owner", "finding__inspection__force").annotate(
+            evidence_count=models.Count("evidence", distinct=True)
+        )
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def current(self):
+        """Evidence not superseded by a newer version."""
+        return self.filter(superseded_by__isnull=True)
+
+    def visible_to(self, user):
+        forces = force_ids_for(user)
+        if forces is None:
+            return self
+        return self.filter(action__finding__inspection__force_id__in=forces)
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        forces = force_ids_for(user)
+        return self if forces is None else self.filter(force_id__in=forces)
+
+    def update(self, **kwargs):
+        raise PermissionDenied("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionDenied("Audit events cannot be deleted.")

@@ -1,0 +1,54 @@
+"""Who may do what. Pages, forms, buttons, the admin and the API all ask here.
+
+A user's rights come from their Membership roles in the action's force.
+Superusers (the back office) hold every role in every force.
+"""
+
+# Closing an action submitted for closure is a governance decision. Until
+# boards exist, coordinators close; change this one set to move the decision.
+CLOSERS = frozenset({"coordinator"})
+
+# Verbs an action's owner may do to their own, open action.
+OWNER_VERBS = frozenset({"update", "add_evidence", "start", "hold", "resume", "submit"})
+# Verbs only a coordinator may do.
+COORDINATOR_VERBS = OWNER_VERBS | {"edit", "reopen"}
+READ_VERBS = frozenset({"view", "download_evidence"})
+ALL_ROLES = frozenset({"owner", "coordinator", "board_member", "auditor"})
+
+
+def roles_in(user, force_id: int) -> frozenset[str]:
+    """The roles user holds in a force, cached on the user for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ALL_ROLES
+    cache = getattr(user, "_peel_roles", None)
+    if cache is None:
+        from .models import Membership
+
+        cache = {}
+        for fid, role in Membership.objects.filter(user=user).values_list("force_id", "role"):
+            cache.setdefault(fid, set()).add(role)
+        user._peel_roles = cache
+    return frozenset(cache.get(force_id, ()))
+
+
+def can_manage_force(user, force_id: int) -> bool:
+    """Coordinators allocate findings and raise actions in their force."""
+    return "coordinator" in roles_in(user, force_id)
+
+
+def can(user, verb: str, action) -> bool:
+    """Whether user may do verb to action."""
+    roles = roles_in(user, action.finding.inspection.force_id)
+    if not roles:
+        return False
+    if verb in READ_VERBS:
+        return True
+    if verb in {"close", "return"}:
+        return bool(roles & CLOSERS)
+    if verb in COORDINATOR_VERBS and "coordinator" in roles:
+        return action.status != "closed" or verb == "reopen"
+    if verb in OWNER_VERBS and action.owner_id == user.pk:
+        return action.status != "closed"
+    return False

@@ -1,0 +1,87 @@
+"""The cast: one force with an owner, a teammate, a coordinator, a board member and an
+auditor, and an outsider who works for another force."""
+
+import pytest
+
+from tests.factories import (
+    ActionFactory,
+    FindingFactory,
+    ForceFactory,
+    InspectionFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Fast hashing: tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
+
+
+@pytest.fixture
+def force(db):
+    return ForceFactory(name="Avon and Somerset Constabulary", slug="avon-and-somerset")
+
+
+@pytest.fixture
+def other_force(db):
+    return ForceFactory(name="Wiltshire Police", slug="wiltshire")
+
+
+def _member(force, role, username):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, force=force, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(force):
+    return _member(force, "owner", "owner")
+
+
+@pytest.fixture
+def teammate(force):
+    return _member(force, "owner", "teammate")
+
+
+@pytest.fixture
+def coordinator(force):
+    return _member(force, "coordinator", "coordinator")
+
+
+@pytest.fixture
+def board_member(force):
+    return _member(force, "board_member", "board")
+
+
+@pytest.fixture
+def auditor(force):
+    return _member(force, "auditor", "auditor")
+
+
+@pytest.fixture
+def outsider(other_force):
+    return _member(other_force, "coordinator", "outsider")
+
+
+@pytest.fixture
+def inspection(force):
+    return InspectionFactory(force=force, programme="PEEL 2018/19")
+
+
+@pytest.fixture
+def finding(inspection):
+    return FindingFactory(inspection=inspection)
+
+
+@pytest.fixture
+def action(finding, owner):
+    return ActionFactory(finding=finding, owner=owner)
