@@ -468,6 +468,70 @@ class Evidence(models.Model):
         return self.original_name or self.url
 
 
+def evidence_add(
+    *,
+    action: Action,
+    by,
+    description: str,
+    effective_date: dt.date,
+    marking: str = Marking.OFFICIAL,
+    upload=None,
+    url: str = "",
+    supersedes: Evidence | None = None,
+) -> Evidence:
+    """Attach a checked file or a link to an action; a new version supersedes, never replaces."""
+    from .uploads import inspect_upload
+
+    if not action.can(by, "add_evidence"):
+        raise PermissionDenied("You may not add evidence to this action.")
+    if bool(upload) == bool(url):
+        raise ValidationError({"file": "Choose a file or enter a link, not both."})
+    if supersedes is not None and (
+        supersedes.action_id != action.pk or Evidence.objects.filter(supersedes=supersedes).exists()
+    ):
+        raise ValidationError({"supersedes": "Choose current evidence on this action."})
+    fields = {}
+    if upload:
+        fields = inspect_upload(upload)
+        twin = action.evidence.filter(sha256=fields["sha256"]).first()
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "file": f"This file is already attached as “{twin.name}” "
+                    f"(uploaded {twin.uploaded_at:%d %B %Y})."
+                }
+            )
+    with transaction.atomic():
+        evidence = Evidence(
+            action=action,
+            kind=Evidence.Kind.FILE if upload else Evidence.Kind.LINK,
+            url=url,
+            description=description.strip(),
+            effective_date=effective_date,
+            marking=marking,
+            uploaded_by=by,
+            supersedes=supersedes,
+            **fields,
+        )
+        if upload:
+            evidence.file.save(fields["sha256"][:12], upload, save=False)
+        evidence.save()
+        summary = f"Evidence added: {evidence.name}"
+        if supersedes is not None:
+            summary = f"New version of “{supersedes.name}”: {evidence.name}"
+        Event.record(
+            by,
+            "evidence.add",
+            evidence,
+            summary=summary,
+            sha256=evidence.sha256,
+            size=evidence.size,
+            marking=evidence.marking,
+            supersedes=supersedes.pk if supersedes else None,
+        )
+    return evidence
+
+
 class Event(models.Model):
     """Append-only audit trail: who did what, when, with before/after values."""
 
@@ -557,4 +621,5 @@ __all__ = [
     "Status",
     "Update",
     "create_action",
+    "evidence_add",
 ]

@@ -52,3 +52,18 @@ def can(user, verb: str, action) -> bool:
     if verb in OWNER_VERBS and action.owner_id == user.pk:
         return action.status != "closed"
     return False
+
+
+# OFFICIAL-SENSITIVE evidence is need-to-know: the action's owner, whoever
+# uploaded it, and the roles that oversee or audit the force.
+SENSITIVE_READERS = frozenset({"coordinator", "board_member", "auditor"})
+
+
+def can_see_evidence(user, evidence, action) -> bool:
+    """Whether user may see and download a piece of evidence on action."""
+    roles = roles_in(user, action.finding.inspection.force_id)
+    if not roles:
+        return False
+    if evidence.marking != "OFFICIAL-SENSITIVE":
+        return True
+    return bool(roles & SENSITIVE_READERS) or user.pk in {action.owner_id, evidence.uploaded_by_id}

@@ -1,7 +1,294 @@
+"""Front-office pages. Thin: find the object through visible_to, validate, call the model."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_valid_filename
+from django.views.decorators.http import require_http_methods
+
+from inspections.models import Finding, Inspection
+
+from . import rules
+from .filters import ActionFilter
+from .forms import ActionForm, EvidenceForm, UpdateForm
+from .models import Action, ConcurrentEdit, Event, Evidence, create_action, evidence_add
+
+PAGE_SIZE = 50
+
+
+def _action_or_404(request, pk):
+    return get_object_or_404(
+        Action.objects.visible_to(request.user).select_related(
+            "owner", "finding__inspection__force", "finding__judgment"
+        ),
+        pk=pk,
+    )
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _action_list(request, queryset, *, title, template="actions/action_list.html", extra=None):
+    filterset = ActionFilter(request.GET or None, queryset=queryset.for_list(), request=request)
+    actions = filterset.qs if filterset.is_bound else queryset.for_list()
+    if filterset.is_bound and not filterset.is_valid():
+        actions = queryset.none()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "title": title,
+        "filter": filterset,
+        "page": _page(request, actions.order_by("due_date", "pk")),
+        "query": query.urlencode(),
+        **(extra or {}),
+    }
+    return render(request, template, context)
 
 
 @login_required
 def home(request):
-    return HttpResponse("ok")
+    """My actions: what the signed-in owner has to do, soonest due first."""
+    mine = Action.objects.visible_to(request.user).filter(owner=request.user)
+    return _action_list(request, mine, title="My actions", extra={"is_home": True})
+
+
+@login_required
+def action_list(request):
+    """Every action the user may see, with the shared filters."""
+    return _action_list(request, Action.objects.visible_to(request.user), title="All actions")
+
+
+@login_required
+def action_detail(request, pk):
+    action = _action_or_404(request, pk)
+    evidence = [
+        e
+        for e in action.evidence.select_related("uploaded_by", "superseded_by")
+        if rules.can_see_evidence(request.user, e, action)
+    ]
+    context = {
+        "action": action,
+        "finding": action.finding,
+        "evidence": evidence,
+        "withheld": action.evidence.count() - len(evidence),
+        "timeline": action.events.select_related("actor").order_by("created_at", "pk"),
+        "can_update": action.can(request.user, "update")
+        or action.allowed_transitions(request.user),
+        "can_add_evidence": action.can(request.user, "add_evidence"),
+        "can_edit": action.can(request.user, "edit"),
+    }
+    return render(request, "actions/action_detail.html", context)
+
+
+def _refuse_stale(form, error: ConcurrentEdit):
+    """Keep what was typed, say what changed, and let a deliberate re-submit through."""
+    current = error.current
+    latest = current.events.select_related("actor").order_by("-created_at", "-pk").first()
+    who = latest.actor.get_full_name() or latest.actor.username if latest and latest.actor else ""
+    detail = f" {who} made a change: {latest.summary}." if latest else ""
+    form.add_error(
+        None,
+        f"This action was changed after you opened it.{detail} Your text is kept below: check the "
+        "action's current state and submit again to save it.",
+    )
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request, pk):
+    action = _action_or_404(request, pk)
+    if not (action.can(request.user, "update") or action.allowed_transitions(request.user)):
+        raise PermissionDenied
+    form = UpdateForm(request.POST or None, action=action, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError as error:
+            form.add_model_errors(error)
+        except ConcurrentEdit as error:
+            _refuse_stale(form, error)
+        else:
+            messages.success(request, "Your update was saved.")
+            return redirect(action)
+    return render(request, "actions/update_form.html", {"action": action, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_create(request, pk):
+    action = _action_or_404(request, pk)
+    if not action.can(request.user, "add_evidence"):
+        raise PermissionDenied
+    form = EvidenceForm(request.POST or None, request.FILES or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_add(
+                action=action,
+                by=request.user,
+                description=data["description"],
+                effective_date=data["effective_date"],
+                marking=data["marking"],
+                upload=data["file"],
+                url=data["url"],
+                supersedes=data["supersedes"],
+            )
+        except ValidationError as error:
+            form.add_model_errors(error)
+        else:
+            messages.success(request, "The evidence was added.")
+            return redirect(action)
+    return render(request, "actions/evidence_form.html", {"action": action, "form": form})
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(
+        Evidence.objects.visible_to(request.user).select_related("action__finding__inspection"),
+        pk=pk,
+        kind=Evidence.Kind.FILE,
+    )
+    if not rules.can_see_evidence(request.user, evidence, evidence.action):
+        raise Http404
+    with transaction.atomic():
+        Event.record(
+            request.user,
+            "evidence.download",
+            evidence,
+            summary=f"Evidence downloaded: {evidence.name}",
+            sha256=evidence.sha256,
+        )
+    name = get_valid_filename(evidence.original_name) or f"evidence-{evidence.pk}"
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    action = _action_or_404(request, pk)
+    if not action.can(request.user, "edit"):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, force_id=action.force_id, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.edit(
+                by=request.user,
+                changes=form.changes(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConcurrentEdit as error:
+            _refuse_stale(form, error)
+        else:
+            messages.success(request, "The action was saved.")
+            return redirect(action)
+    return render(request, "actions/action_form.html", {"action": action, "form": form})
+
+
+def _finding_or_404(request, pk):
+    return get_object_or_404(
+        Finding.objects.visible_to(request.user).select_related(
+            "inspection__force", "judgment", "cause_of_concern"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def finding_detail(request, pk):
+    finding = _finding_or_404(request, pk)
+    context = {
+        "finding": finding,
+        "actions": finding.actions.select_related("owner").order_by("due_date", "pk"),
+        "recommendations": finding.recommendations.all(),
+        "can_manage": rules.can_manage_force(request.user, finding.inspection.force_id),
+    }
+    return render(request, "actions/finding_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request, pk):
+    finding = _finding_or_404(request, pk)
+    if not rules.can_manage_force(request.user, finding.inspection.force_id):
+        raise PermissionDenied
+    initial = {"title": finding.text[:120], "priority": "medium"}
+    form = ActionForm(request.POST or None, force_id=finding.inspection.force_id, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = create_action(finding=finding, by=request.user, **form.changes())
+        messages.success(request, f"Action “{action.title}” was raised.")
+        return redirect(action)
+    return render(request, "actions/action_form.html", {"finding": finding, "form": form})
+
+
+@login_required
+def findings_unallocated(request):
+    """Findings with no action, or with an action nobody owns: the coordinator's in-tray."""
+    from inspections.querysets import force_ids_for
+
+    forces = force_ids_for(request.user)
+    managed = (
+        [f for f in (forces or []) if rules.can_manage_force(request.user, f)]
+        if forces is not None
+        else None
+    )
+    if managed == []:
+        raise PermissionDenied
+    findings = Finding.objects.visible_to(request.user).select_related("inspection__force")
+    if managed is not None:
+        findings = findings.filter(inspection__force_id__in=managed)
+    findings = findings.annotate(
+        action_count=Count("actions", distinct=True),
+        unowned_count=Count("actions", filter=Q(actions__owner__isnull=True), distinct=True),
+    ).filter(Q(action_count=0) | Q(unowned_count__gt=0))
+    return render(
+        request,
+        "actions/findings_unallocated.html",
+        {"page": _page(request, findings.order_by("inspection", "order", "pk"))},
+    )
+
+
+@login_required
+def inspection_list(request):
+    inspections = (
+        Inspection.objects.visible_to(request.user)
+        .select_related("force")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            action_count=Count("findings__actions", distinct=True),
+        )
+    )
+    return render(request, "actions/inspection_list.html", {"inspections": inspections})
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection = get_object_or_404(
+        Inspection.objects.visible_to(request.user).select_related("force"), pk=pk
+    )
+    findings = inspection.findings.select_related("judgment").prefetch_related(
+        Prefetch("actions", queryset=Action.objects.select_related("owner"))
+    )
+    judgments = list(inspection.judgments.all())
+    context = {
+        "inspection": inspection,
+        "pillars": [j for j in judgments if j.is_pillar],
+        "questions": [j for j in judgments if not j.is_pillar],
+        "findings": findings,
+        "can_manage": rules.can_manage_force(request.user, inspection.force_id),
+    }
+    return render(request, "actions/inspection_detail.html", context)

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "crispy_forms",
+    "crispy_forms_gds",
     "inspections",
     "actions",
 ]
@@ -118,6 +120,9 @@ STORAGES = {
         )
     },
 }
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actions:home"

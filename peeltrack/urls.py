@@ -15,5 +15,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inspections/", include("inspections.urls")),
     path("", include("actions.urls")),
 ]

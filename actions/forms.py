@@ -1,0 +1,239 @@
+"""Forms for the front office. They validate input; the model methods apply the rules."""
+
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import RAG, Action, Evidence, Marking, Priority
+
+
+class GDSForm(forms.Form):
+    """Renders with the GOV.UK Design System pack; the page supplies <form> and buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+    def add_model_errors(self, error: ValidationError) -> None:
+        """Show a model rule's refusal next to the field it is about."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+def _date_field(label, *, required=True, hint=""):
+    field = DateInputField(label=label, required=required, help_text=hint, require_all_fields=False)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    return field
+
+
+def _to_date(value):
+    """DateInputField gives a date, or None when every box is blank."""
+    return value if isinstance(value, dt.date) else None
+
+
+class UpdateForm(GDSForm):
+    note = forms.CharField(
+        label="What has happened since the last update?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter a note describing the progress or decision"},
+    )
+    progress = forms.IntegerField(
+        label="Progress (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Optional. A whole number from 0 to 100.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "invalid": "Progress must be a whole number from 0 to 100",
+            "min_value": "Progress must be a whole number from 0 to 100",
+            "max_value": "Progress must be a whole number from 0 to 100",
+        },
+    )
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        required=False,
+        choices=[("", "No change"), *RAG.choices],
+        widget=forms.RadioSelect,
+        help_text="Red: will miss the due date. Amber: at risk. Green: on track.",
+    )
+    transition = forms.ChoiceField(
+        label="Change the status?", required=False, widget=forms.RadioSelect
+    )
+    closing_summary = forms.CharField(
+        label="Closing summary",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed to submit for closure: what was done, and how the evidence shows it.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, action: Action, user, **kwargs):
+        kwargs.setdefault("initial", {"version": action.version, "rag": ""})
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.user = user
+        self.fields["transition"].choices = [("", "No, keep it as it is")] + [
+            (t.name, t.label) for t in action.allowed_transitions(user)
+        ]
+        self.fields["transition"].help_text = (
+            f"It is {action.get_status_display().lower()}. Putting an action on hold uses your "
+            "note as the reason."
+        )
+
+    def save(self):
+        data = self.cleaned_data
+        return self.action.apply_update(
+            by=self.user,
+            note=data["note"],
+            progress=data["progress"],
+            rag=data["rag"] or None,
+            transition=data["transition"] or None,
+            closing_summary=data["closing_summary"],
+            expected_version=data["version"],
+        )
+
+
+class EvidenceForm(GDSForm):
+    file = forms.FileField(
+        label="Upload a file",
+        required=False,
+        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text, PNG, JPEG or email.",
+        error_messages={"empty": "The selected file is empty"},
+    )
+    url = forms.URLField(
+        label="Or give a link",
+        required=False,
+        assume_scheme="https",
+        help_text="For evidence kept in another system, such as a SharePoint page.",
+    )
+    description = forms.CharField(
+        label="Describe the evidence",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What it is and what it shows.",
+        error_messages={"required": "Enter a description of the evidence"},
+    )
+    effective_date = None  # set in __init__ (a fresh field per form)
+    marking = forms.ChoiceField(
+        label="Security marking",
+        choices=Marking.choices,
+        initial=Marking.OFFICIAL,
+        widget=forms.RadioSelect,
+        help_text="OFFICIAL-SENSITIVE evidence is shown only to the owner, coordinators, "
+        "board members and auditors.",
+    )
+    supersedes = forms.ModelChoiceField(
+        label="Is this a new version of evidence already attached?",
+        queryset=Evidence.objects.none(),
+        required=False,
+        empty_label="No, it is new evidence",
+        help_text="The earlier version stays in the history.",
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"] = _date_field(
+            "Effective date", hint="The date the evidence applies from. For example, 27 3 2020"
+        )
+        self.order_fields(["file", "url", "description", "effective_date", "marking"])
+        self.fields["supersedes"].queryset = action.evidence.current()
+        self.action = action
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("file")) == bool(data.get("url")):
+            self.add_error("file", "Choose a file to upload or enter a link (one of them)")
+        return data
+
+
+def force_members(force_id: int):
+    """Active users who belong to a force, for owner pick-lists."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__force_id=force_id)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
+class ActionForm(GDSForm):
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "Enter a short title for the action"}
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What will be done, and how we will know it is done.",
+    )
+    owner = OwnerChoiceField(
+        queryset=None, required=False, empty_label="Nobody yet", help_text="Who does the work."
+    )
+    team = forms.CharField(max_length=100, required=False)
+    priority = forms.ChoiceField(
+        choices=Priority.choices, initial=Priority.MEDIUM, widget=forms.RadioSelect
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, force_id: int, action: Action | None = None, **kwargs):
+        if action is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": action.title,
+                    "description": action.description,
+                    "owner": action.owner_id,
+                    "team": action.team,
+                    "priority": action.priority,
+                    "start_date": action.start_date,
+                    "due_date": action.due_date,
+                    "version": action.version,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["owner"].queryset = force_members(force_id)
+        self.fields["start_date"] = _date_field("Start date", required=False)
+        self.fields["due_date"] = _date_field(
+            "Due date", hint="The date agreed for the work to be finished. For example, 31 3 2021"
+        )
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+    def clean_start_date(self):
+        return _to_date(self.cleaned_data.get("start_date"))
+
+    def clean_due_date(self):
+        due = _to_date(self.cleaned_data.get("due_date"))
+        unchanged = self.action is not None and due == self.action.due_date
+        if due and not unchanged and due < timezone.localdate():
+            raise ValidationError("The due date must be today or in the future")
+        return due
+
+    def clean(self):
+        data = super().clean()
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and start > due:
+            self.add_error("due_date", "The due date must be on or after the start date")
+        return data
+
+    def changes(self) -> dict:
+        """The model fields this form sets."""
+        names = ["title", "description", "owner", "team", "priority", "start_date", "due_date"]
+        return {name: self.cleaned_data[name] for name in names}

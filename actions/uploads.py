@@ -1,0 +1,139 @@
+"""Evidence file checks: size, type from content (not just the name), and SHA-256."""
+
+import hashlib
+import zipfile
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# extension -> (family, content type stored and sent on download)
+ACCEPTED = {
+    ".pdf": ("pdf", "application/pdf"),
+    ".png": ("png", "image/png"),
+    ".jpg": ("jpeg", "image/jpeg"),
+    ".jpeg": ("jpeg", "image/jpeg"),
+    ".docx": (
+        "ooxml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ".xlsx": ("ooxml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".pptx": (
+        "ooxml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ".odt": ("odf", "application/vnd.oasis.opendocument.text"),
+    ".ods": ("odf", "application/vnd.oasis.opendocument.spreadsheet"),
+    ".doc": ("ole", "application/msword"),
+    ".xls": ("ole", "application/vnd.ms-excel"),
+    ".ppt": ("ole", "application/vnd.ms-powerpoint"),
+    ".msg": ("ole", "application/vnd.ms-outlook"),
+    ".csv": ("text", "text/csv"),
+    ".txt": ("text", "text/plain"),
+    ".eml": ("email", "message/rfc822"),
+}
+ACCEPTED_HINT = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text, PNG, JPEG or email"
+HEAD_BYTES = 64 * 1024
+
+
+def _family_of(head: bytes, upload) -> str | None:
+    """What the content really is, judged from its bytes."""
+    if head.startswith(OLE2_MAGIC):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_family(upload)
+    kind = filetype.guess(head)
+    if kind is not None:
+        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpeg"}.get(
+            kind.mime, kind.mime
+        )
+    if b"\x00" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = head.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+    first_lines = text.lstrip().splitlines()[:30]
+    headers = {line.split(":", 1)[0].lower() for line in first_lines if ":" in line}
+    if {"from", "subject"} <= headers or {"from", "date", "to"} <= headers:
+        return "email"
+    return "text"
+
+
+def _zip_family(upload) -> str | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names:
+                return "ooxml"
+            if "mimetype" in names and archive.read("mimetype").startswith(
+                b"application/vnd.oasis.opendocument"
+            ):
+                return "odf"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def inspect_upload(upload) -> dict:
+    """Check an uploaded evidence file; return its content type, size and SHA-256.
+
+    Raises ValidationError with a message a person can act on.
+    """
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower()
+    if upload.size == 0:
+        raise ValidationError("The selected file is empty.", code="empty")
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            f"The selected file must be smaller than {filesizeformat(settings.EVIDENCE_MAX_BYTES)}"
+            f" (it is {filesizeformat(upload.size)}).",
+            code="too_big",
+        )
+    if extension not in ACCEPTED:
+        raise ValidationError(
+            f"Files ending “{extension or '(none)'}” are not accepted. "
+            f"The selected file must be a {ACCEPTED_HINT} file.",
+            code="type",
+        )
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    expected, content_type = ACCEPTED[extension]
+    actual = _family_of(head, upload)
+    # An email saved as .txt is still text; a CSV is text.
+    if actual != expected and not (expected == "text" and actual == "email"):
+        raise ValidationError(
+            f"The file is named “{name}” but its content is not a {extension[1:].upper()} "
+            f"file. Upload the original {extension[1:].upper()} file.",
+            code="mismatch",
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return {
+        "original_name": name,
+        "size": upload.size,
+        "content_type": content_type,
+        "sha256": digest.hexdigest(),
+    }
+
+
+def sha256_of_file(field_file) -> str:
+    """Re-hash a stored file in chunks (constant memory)."""
+    digest = hashlib.sha256()
+    with field_file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,36 @@
+import datetime as dt
+
+import pytest
+
+from actions.filters import ActionFilter
+from actions.models import Action
+from tests.factories import ActionFactory, FindingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_filters_by_status(finding):
+    ActionFactory.create_batch(2, finding=finding, status="in_progress")
+    ActionFactory(finding=finding)
+    assert ActionFilter({"status": ["in_progress"]}, Action.objects.all()).qs.count() == 2
+
+
+def test_it_filters_by_theme(inspection):
+    ActionFactory(finding=FindingFactory(inspection=inspection, theme="vetting"))
+    ActionFactory(finding=FindingFactory(inspection=inspection, theme="use of force"))
+    assert ActionFilter({"theme": "use of force"}, Action.objects.all()).qs.count() == 1
+
+
+def test_it_filters_overdue(finding):
+    ActionFactory(finding=finding, due_date=dt.date(2020, 1, 1))
+    ActionFactory(finding=finding, due_date=dt.date(2020, 1, 1), status="closed")
+    ActionFactory(finding=finding)
+    assert ActionFilter({"overdue": "true"}, Action.objects.all()).qs.count() == 1
+    assert ActionFilter({"overdue": "false"}, Action.objects.all()).qs.count() == 2
+
+
+def test_it_searches_titles_and_finding_text(finding):
+    ActionFactory(finding=finding, title="Debrief procedure")
+    ActionFactory(finding=finding, title="Other")
+    assert ActionFilter({"q": "debrief"}, Action.objects.all()).qs.count() == 1
+    assert ActionFilter({"q": "vetting"}, Action.objects.all()).qs.count() == 2
