@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from inspections.admin import ForceScopedAdmin
+
 from .models import TRANSITIONS, Action, Event, Evidence, Membership, Status, Update
 
 
@@ -76,7 +78,7 @@ def _bulk_transition(name):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ForceScopedAdmin):
     list_display = ["title", "finding", "owner", "status", "rag", "due_date", "progress"]
     list_filter = [
         "finding__inspection__force",
@@ -104,6 +106,15 @@ class ActionAdmin(admin.ModelAdmin):
     inlines = [UpdateInline, EvidenceInline]
     actions = [_bulk_transition(name) for name in TRANSITIONS]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Progress and RAG move only through updates, so they carry a note.
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "finding", "rag", "progress"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
         # Edits through the admin are audited like edits anywhere else.
         if change:
@@ -117,6 +128,12 @@ class ActionAdmin(admin.ModelAdmin):
 
 @admin.register(Update)
 class UpdateAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(action__in=Action.objects.visible_to(request.user))
+
     list_display = ["action", "author", "created_at", "status_before", "status_after", "progress"]
     list_filter = ["action__finding__inspection__force", "status_after"]
     search_fields = ["note", "action__title"]
@@ -130,7 +147,7 @@ class UpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ForceScopedAdmin):
     list_display = ["__str__", "action", "kind", "marking", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["action__finding__inspection__force", "kind", "marking", "content_type"]
     search_fields = ["original_name", "description", "sha256", "url"]
@@ -147,7 +164,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ForceScopedAdmin):
     list_display = ["created_at", "actor", "verb", "object_repr", "summary"]
     list_filter = ["force", "verb", "object_type"]
     search_fields = ["object_repr", "summary", "actor__username"]

@@ -230,6 +230,7 @@ class Action(models.Model):
         transition: str | None = None,
         closing_summary: str = "",
         expected_version: int | None = None,
+        meeting: "Meeting | None" = None,
     ) -> "Update":
         """Post a progress update, optionally moving the action through the workflow."""
         if not self.can(by, "update") and not (transition and self.can(by, transition)):
@@ -302,6 +303,16 @@ class Action(models.Model):
             rag=self.rag,
             created_at=now,
         )
+        if move and move.name in DECISIONS:
+            Decision.objects.create(
+                action=self,
+                board=self.finding.board,
+                outcome=DECISIONS[move.name],
+                rationale=note,
+                decided_by=by,
+                decided_at=now,
+                meeting=meeting,
+            )
         verb = f"action.{move.name}" if move else "action.update"
         summary = move.label if move else "Progress update"
         Event.record(
@@ -412,6 +423,180 @@ class Update(models.Model):
 
     def __str__(self):
         return f"{self.action} – {self.created_at:%Y-%m-%d}"
+
+
+class Outcome(models.TextChoices):
+    SIGNED_OFF = "signed_off", "Signed off"
+    RETURNED = "returned", "Returned for more work"
+
+
+# The workflow moves that are governance decisions, and the outcome each records.
+DECISIONS = {"close": Outcome.SIGNED_OFF, "return": Outcome.RETURNED}
+
+
+class Meeting(models.Model):
+    """A board meeting, for which an agenda pack is assembled."""
+
+    board = models.ForeignKey(
+        "inspections.Board", on_delete=models.PROTECT, related_name="meetings"
+    )
+    date = models.DateField()
+    title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return self.title or f"{self.board} – {self.date:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("actions:meeting", args=[self.pk])
+
+
+class Decision(models.Model):
+    """A board's decision on an action submitted for closure: signed off, or returned."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="decisions")
+    board = models.ForeignKey(
+        "inspections.Board", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.get_outcome_display()}"
+
+
+class ExtensionRequest(models.Model):
+    """An owner's request to move an action's due date, decided by its board."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    current_due_date = models.DateField(null=True)
+    requested_due_date = models.DateField()
+    reason = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="extensions"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=models.Q(state="pending"),
+                name="one_pending_extension_per_action",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.action}: to {self.requested_due_date:%d %b %Y} ({self.get_state_display()})"
+
+    @property
+    def days_requested(self) -> int | None:
+        if self.current_due_date is None:
+            return None
+        return (self.requested_due_date - self.current_due_date).days
+
+
+def extension_request(
+    *, action: Action, by, new_due_date: dt.date, reason: str
+) -> ExtensionRequest:
+    """Ask the overseeing board for a later due date."""
+    if not action.can(by, "request_extension"):
+        raise PermissionDenied("You may not ask for an extension on this action.")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Enter why the action needs more time."
+    if action.due_date and new_due_date <= action.due_date:
+        errors["new_due_date"] = (
+            f"The new due date must be after the current one ({action.due_date:%d %B %Y})."
+        )
+    elif new_due_date < timezone.localdate():
+        errors["new_due_date"] = "The new due date must be in the future."
+    if action.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
+        errors["new_due_date"] = "An extension request for this action is already waiting."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request = ExtensionRequest.objects.create(
+            action=action,
+            requested_by=by,
+            current_due_date=action.due_date,
+            requested_due_date=new_due_date,
+            reason=reason.strip(),
+        )
+        Event.record(
+            by,
+            "extension.request",
+            action,
+            summary=f"Extension requested to {new_due_date:%d %B %Y}",
+            note=reason.strip(),
+            extension=request.pk,
+        )
+    return request
+
+
+def extension_decide(
+    *, request: ExtensionRequest, by, approve: bool, rationale: str, meeting=None
+) -> ExtensionRequest:
+    """The board approves (the due date moves; the original is kept) or rejects a request."""
+    action = request.action
+    if not action.can(by, "decide_extension") or by.pk == request.requested_by_id:
+        raise PermissionDenied("You may not decide this extension request.")
+    if request.state != ExtensionRequest.State.PENDING:
+        raise ValidationError({"approve": "This request has already been decided."})
+    if not (rationale or "").strip():
+        raise ValidationError({"rationale": "Enter the reason for the decision."})
+    with transaction.atomic():
+        request.state = (
+            ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED
+        )
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.rationale = rationale.strip()
+        request.meeting = meeting
+        request.save()
+        changes = {}
+        if approve:
+            before = action.snapshot()
+            action.due_date = request.requested_due_date
+            action._save_versioned(["due_date"], action.version)
+            changes = diff(before, action.snapshot())
+        Event.record(
+            by,
+            f"extension.{request.state}",
+            action,
+            summary=f"Extension to {request.requested_due_date:%d %B %Y} {request.state}",
+            changes=changes,
+            note=request.rationale,
+            extension=request.pk,
+        )
+    return request
 
 
 class Marking(models.TextChoices):

@@ -4,12 +4,17 @@ A user's rights come from their Membership roles in the action's force.
 Superusers (the back office) hold every role in every force.
 """
 
-# Closing an action submitted for closure is a governance decision. Until
-# boards exist, coordinators close; change this one set to move the decision.
+# Closing an action submitted for closure is a governance decision taken by the
+# members of the board that oversees its finding. A finding with no board yet
+# falls back to these roles.
 CLOSERS = frozenset({"coordinator"})
+# Decisions a board takes. A member never signs off an action they own.
+BOARD_VERBS = frozenset({"close", "return", "decide_extension"})
 
 # Verbs an action's owner may do to their own, open action.
-OWNER_VERBS = frozenset({"update", "add_evidence", "start", "hold", "resume", "submit"})
+OWNER_VERBS = frozenset(
+    {"update", "add_evidence", "start", "hold", "resume", "submit", "request_extension"}
+)
 # Verbs only a coordinator may do.
 COORDINATOR_VERBS = OWNER_VERBS | {"edit", "reopen"}
 READ_VERBS = frozenset({"view", "download_evidence"})
@@ -33,6 +38,25 @@ def roles_in(user, force_id: int) -> frozenset[str]:
     return frozenset(cache.get(force_id, ()))
 
 
+def board_ids(user) -> frozenset[int]:
+    """The boards user sits on, cached on the user for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = getattr(user, "_peel_boards", None)
+    if cache is None:
+        cache = frozenset(user.boards.values_list("pk", flat=True))
+        user._peel_boards = cache
+    return cache
+
+
+def can_decide(user, action, roles) -> bool:
+    """Board members of the action's board decide; coordinators when it has no board."""
+    board_id = action.finding.board_id
+    if board_id is None:
+        return bool(roles & CLOSERS)
+    return user.is_superuser or board_id in board_ids(user)
+
+
 def can_manage_force(user, force_id: int) -> bool:
     """Coordinators allocate findings and raise actions in their force."""
     return "coordinator" in roles_in(user, force_id)
@@ -45,8 +69,10 @@ def can(user, verb: str, action) -> bool:
         return False
     if verb in READ_VERBS:
         return True
-    if verb in {"close", "return"}:
-        return bool(roles & CLOSERS)
+    if verb in BOARD_VERBS:
+        if verb == "close" and action.owner_id == user.pk:
+            return False  # separation of duties
+        return can_decide(user, action, roles)
     if verb in COORDINATOR_VERBS and "coordinator" in roles:
         return action.status != "closed" or verb == "reopen"
     if verb in OWNER_VERBS and action.owner_id == user.pk:

@@ -7,6 +7,14 @@ from actions.models import Action
 from .models import Finding, Force, Inspection, Judgment
 
 
+class ForceScopedAdmin(admin.ModelAdmin):
+    """Staff who are not superusers see only their own forces' rows."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.visible_to(request.user)
+
+
 @admin.register(Force)
 class ForceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -22,7 +30,7 @@ class JudgmentInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ForceScopedAdmin):
     list_display = ["__str__", "force", "programme", "published", "response_due"]
     list_filter = ["force", "programme"]
     search_fields = ["programme", "title", "force__name"]
@@ -51,7 +59,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ForceScopedAdmin):
     list_display = [
         "reference",
         "kind",

@@ -3,10 +3,11 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 
-from .querysets import FindingQuerySet, InspectionQuerySet
+from .querysets import BoardQuerySet, FindingQuerySet, InspectionQuerySet
 
 # The police and crime commissioner must publish a response within 56 days
 # (Police Act 1996, s.55).
@@ -65,6 +66,26 @@ class Pillar(models.TextChoices):
             if pillar.label.lower() == wanted:
                 return pillar.value
         return ""
+
+
+class Board(models.Model):
+    """A governance board that oversees findings and signs off their actions."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="boards")
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="boards")
+
+    objects = BoardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["force", "name"], name="unique_board_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actions:board", args=[self.pk])
 
 
 class Inspection(models.Model):
@@ -214,6 +235,14 @@ class Finding(models.Model):
         related_name="superseded_by",
         help_text="A finding from an earlier inspection that this one replaces.",
     )
+    board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+        help_text="The board that oversees this finding and signs off its actions.",
+    )
     force_progress = models.CharField(
         max_length=20, choices=ForceProgress.choices, default=ForceProgress.OPEN
     )
@@ -243,3 +272,29 @@ class Finding(models.Model):
     @property
     def force(self) -> Force:
         return self.inspection.force
+
+    @transaction.atomic
+    def set_inspectorate_status(self, *, by, status: str, note: str = "") -> None:
+        """Record that the finding went to the inspectorate, or the inspectorate's verdict."""
+        from actions import rules
+        from actions.models import Event
+
+        if not rules.can_manage_force(by, self.inspection.force_id):
+            raise PermissionDenied("Only a coordinator may record the inspectorate's view.")
+        if status not in InspectorateStatus.values:
+            raise ValidationError({"status": "Choose the inspectorate's view."})
+        if status == InspectorateStatus.AWAITING_REVIEW and self.force_progress != "complete":
+            raise ValidationError(
+                {"status": "Close every action before sending the finding to the inspectorate."}
+            )
+        before = self.inspectorate_status
+        self.inspectorate_status = status
+        self.save(update_fields=["inspectorate_status"])
+        Event.record(
+            by,
+            "finding.inspectorate",
+            self,
+            summary=f"Inspectorate's view: {self.get_inspectorate_status_display()}",
+            changes={"inspectorate_status": [before, status]},
+            note=note,
+        )

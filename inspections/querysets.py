@@ -36,3 +36,9 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(
             models.Q(actions__isnull=True) | models.Q(actions__owner__isnull=True)
         ).distinct()
+
+
+class BoardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        forces = force_ids_for(user)
+        return self if forces is None else self.filter(force_id__in=forces)

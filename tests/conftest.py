@@ -85,3 +85,26 @@ def finding(inspection):
 @pytest.fixture
 def action(finding, owner):
     return ActionFactory(finding=finding, owner=owner)
+
+
+@pytest.fixture
+def board(force, board_member):
+    from tests.factories import BoardFactory
+
+    return BoardFactory(force=force, name="Management board", members=[board_member])
+
+
+@pytest.fixture
+def other_board_member(force):
+    from tests.factories import BoardFactory
+
+    member = _member(force, "board_member", "ethics")
+    BoardFactory(force=force, name="Ethics committee", members=[member])
+    return member
+
+
+@pytest.fixture
+def overseen_action(action, board):
+    action.finding.board = board
+    action.finding.save()
+    return action

@@ -130,3 +130,45 @@ class EventFactory(factory.django.DjangoModelFactory):
     object_id = factory.LazyAttribute(lambda e: str(e.action.pk))
     object_repr = factory.LazyAttribute(lambda e: str(e.action))
     summary = "Progress update"
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inspections.Board"
+        skip_postgeneration_save = True
+
+    force = factory.SubFactory(ForceFactory)
+    name = factory.Sequence(lambda n: f"Board {n}")
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.Meeting"
+
+    board = factory.SubFactory(BoardFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.Decision"
+
+    action = factory.SubFactory(ActionFactory)
+    outcome = "signed_off"
+    rationale = "Evidence shows the backlog is cleared."
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actions.ExtensionRequest"
+
+    action = factory.SubFactory(ActionFactory)
+    requested_by = factory.SelfAttribute("action.owner")
+    current_due_date = factory.SelfAttribute("action.due_date")
+    requested_due_date = factory.LazyAttribute(lambda r: r.action.due_date + dt.timedelta(days=30))
+    reason = "Waiting for the new case management system."
