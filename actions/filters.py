@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from inspections.models import FindingKind, Inspection, Theme
+from inspections.models import FindingKind, Inspection, Pillar, Theme
 
 from .models import RAG, Action, Status
 
@@ -61,13 +61,34 @@ class ActionFilter(django_filters.FilterSet):
         label="Stale (no update in 14 days)",
         widget=forms.Select(choices=[("", "Any"), *YES_NO]),
     )
+    pillar = django_filters.ChoiceFilter(
+        field_name="finding__judgment__pillar",
+        choices=Pillar.choices,
+        empty_label="Any",
+    )
+    question = django_filters.CharFilter(
+        field_name="finding__judgment__question", widget=forms.HiddenInput
+    )
+    team = django_filters.CharFilter(field_name="team", widget=forms.HiddenInput)
+    board = django_filters.NumberFilter(field_name="finding__board_id", widget=forms.HiddenInput)
     unowned = django_filters.BooleanFilter(
         field_name="owner", lookup_expr="isnull", label="Without an owner", widget=forms.HiddenInput
     )
 
     class Meta:
         model = Action
-        fields = ["q", "status", "rag", "inspection", "theme", "kind", "owner", "overdue", "stale"]
+        fields = [
+            "q",
+            "status",
+            "rag",
+            "inspection",
+            "pillar",
+            "theme",
+            "kind",
+            "owner",
+            "overdue",
+            "stale",
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -237,3 +237,101 @@ class ActionForm(GDSForm):
         """The model fields this form sets."""
         names = ["title", "description", "owner", "team", "priority", "start_date", "due_date"]
         return {name: self.cleaned_data[name] for name in names}
+
+
+class DecisionForm(GDSForm):
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[("close", "Sign off: the work is done"), ("return", "Return for more work")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign off or return the action"},
+    )
+    rationale = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Recorded on the action's timeline and in the audit trail. When returning, "
+        "say what more is needed.",
+        error_messages={"required": "Enter the reason for your decision"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExtensionRequestForm(GDSForm):
+    reason = forms.CharField(
+        label="Why does the action need more time?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the action needs more time"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_due_date"] = _date_field(
+            "New due date", hint="The date you can commit to. For example, 30 6 2021"
+        )
+        self.order_fields(["new_due_date", "reason"])
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+    def clean_new_due_date(self):
+        return _to_date(self.cleaned_data.get("new_due_date"))
+
+
+class ExtensionDecisionForm(GDSForm):
+    approve = forms.TypedChoiceField(
+        label="Your decision",
+        choices=[("yes", "Approve the new due date"), ("no", "Reject: keep the current date")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or reject the request"},
+    )
+    rationale = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for your decision"},
+    )
+
+
+class MeetingForm(GDSForm):
+    title = forms.CharField(max_length=200, required=False, help_text="Optional.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"] = _date_field("Meeting date", hint="For example, 14 9 2021")
+        self.order_fields(["date", "title"])
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+    def clean_date(self):
+        return _to_date(self.cleaned_data.get("date"))
+
+
+class FindingOversightForm(GDSForm):
+    board = forms.ModelChoiceField(
+        label="Overseeing board",
+        queryset=None,
+        required=False,
+        empty_label="No board (coordinators sign off)",
+    )
+
+    def __init__(self, *args, finding, **kwargs):
+        kwargs.setdefault("initial", {"board": finding.board_id})
+        super().__init__(*args, **kwargs)
+        from inspections.models import Board
+
+        self.fields["board"].queryset = Board.objects.filter(force_id=finding.inspection.force_id)
+
+
+class InspectorateForm(GDSForm):
+    status = forms.ChoiceField(label="The inspectorate's view", widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from inspections.models import InspectorateStatus
+
+        self.fields["status"].choices = InspectorateStatus.choices

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import governance, views
 
 app_name = "actions"
 
@@ -17,4 +17,13 @@ urlpatterns = [
     path("findings/<int:pk>/actions/new/", views.action_create, name="create"),
     path("inspections/", views.inspection_list, name="inspections"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+    path("review/", governance.review, name="review"),
+    path("actions/<int:pk>/decide/", governance.decide, name="decide"),
+    path("actions/<int:pk>/extension/", governance.extension_new, name="extension"),
+    path("extensions/<int:pk>/decide/", governance.extension_decision, name="extension_decide"),
+    path("boards/", governance.board_list, name="boards"),
+    path("boards/<int:pk>/", governance.board_detail, name="board"),
+    path("meetings/<int:pk>/", governance.meeting_pack, name="meeting"),
+    path("findings/<int:pk>/oversight/", governance.finding_oversight, name="oversight"),
+    path("dashboard/", governance.dashboard, name="dashboard"),
 ]

@@ -15,7 +15,13 @@ from inspections.models import Finding, Inspection
 
 from . import rules
 from .filters import ActionFilter
-from .forms import ActionForm, EvidenceForm, UpdateForm
+from .forms import (
+    ActionForm,
+    EvidenceForm,
+    FindingOversightForm,
+    InspectorateForm,
+    UpdateForm,
+)
 from .models import Action, ConcurrentEdit, Event, Evidence, create_action, evidence_add
 
 PAGE_SIZE = 50
@@ -24,7 +30,7 @@ PAGE_SIZE = 50
 def _action_or_404(request, pk):
     return get_object_or_404(
         Action.objects.visible_to(request.user).select_related(
-            "owner", "finding__inspection__force", "finding__judgment"
+            "owner", "finding__inspection__force", "finding__judgment", "finding__board"
         ),
         pk=pk,
     )
@@ -82,6 +88,12 @@ def action_detail(request, pk):
         or action.allowed_transitions(request.user),
         "can_add_evidence": action.can(request.user, "add_evidence"),
         "can_edit": action.can(request.user, "edit"),
+        "can_decide": bool(
+            {"close", "return"} & {t.name for t in action.allowed_transitions(request.user)}
+        ),
+        "can_extend": action.is_open and action.can(request.user, "request_extension"),
+        "can_decide_extension": action.can(request.user, "decide_extension"),
+        "extensions": action.extensions.all(),
     }
     return render(request, "actions/action_detail.html", context)
 
@@ -202,7 +214,7 @@ def action_edit(request, pk):
 def _finding_or_404(request, pk):
     return get_object_or_404(
         Finding.objects.visible_to(request.user).select_related(
-            "inspection__force", "judgment", "cause_of_concern"
+            "inspection__force", "judgment", "cause_of_concern", "board"
         ),
         pk=pk,
     )
@@ -211,11 +223,16 @@ def _finding_or_404(request, pk):
 @login_required
 def finding_detail(request, pk):
     finding = _finding_or_404(request, pk)
+    can_manage = rules.can_manage_force(request.user, finding.inspection.force_id)
     context = {
         "finding": finding,
+        "oversight_form": FindingOversightForm(finding=finding) if can_manage else None,
+        "inspectorate_form": InspectorateForm(initial={"status": finding.inspectorate_status})
+        if can_manage
+        else None,
         "actions": finding.actions.select_related("owner").order_by("due_date", "pk"),
         "recommendations": finding.recommendations.all(),
-        "can_manage": rules.can_manage_force(request.user, finding.inspection.force_id),
+        "can_manage": can_manage,
     }
     return render(request, "actions/finding_detail.html", context)
 

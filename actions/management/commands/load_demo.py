@@ -9,8 +9,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import Action, Membership, create_action, evidence_add
-from inspections.models import Force
+from actions.models import (
+    Action,
+    Meeting,
+    Membership,
+    create_action,
+    evidence_add,
+    extension_request,
+)
+from inspections.models import Board, Force
 from inspections.parser import parse_report_file
 from inspections.services import apply_import
 
@@ -45,6 +52,7 @@ class Command(BaseCommand):
                 source=SAMPLE_REPORT.read_bytes(),
                 source_name=SAMPLE_REPORT.name,
             )
+            self._boards(inspection)
             created = self._actions(inspection)
         self.stdout.write(
             f"Demo data ready: {inspection} with {inspection.judgments.count()} judgments and "
@@ -81,6 +89,28 @@ class Command(BaseCommand):
             )
         return admin
 
+    def _boards(self, inspection):
+        """The management board oversees vetting and corruption; the scrutiny panel the rest."""
+        User = get_user_model()
+        force = inspection.force
+        management, _ = Board.objects.get_or_create(force=force, name="Management board")
+        scrutiny, _ = Board.objects.get_or_create(
+            force=force, name="Scrutiny of police powers panel"
+        )
+        management.members.add(User.objects.get(username="board"))
+        scrutiny.members.add(User.objects.get(username="board"))
+        for finding in inspection.findings.filter(board__isnull=True):
+            if finding.theme in {"use of force", "stop and search"}:
+                finding.board = scrutiny
+            else:
+                finding.board = management
+            finding.save(update_fields=["board"])
+        Meeting.objects.get_or_create(
+            board=management,
+            title="Quarterly PEEL progress review",
+            defaults={"date": timezone.localdate() + dt.timedelta(days=14)},
+        )
+
     def _actions(self, inspection) -> int:
         """A realistic spread: some in progress, one awaiting sign-off, one unallocated."""
         if Action.objects.filter(finding__inspection=inspection).exists():
@@ -113,6 +143,13 @@ class Command(BaseCommand):
                 )
                 action.apply_update(
                     by=who, note="Data set defined with the analysts.", progress=40, rag="amber"
+                )
+            if n == 1:
+                extension_request(
+                    action=action,
+                    by=who,
+                    new_due_date=action.due_date + dt.timedelta(days=60),
+                    reason="The analysts are seconded to the new records system until spring.",
                 )
             if n == 2:
                 evidence_add(
