@@ -40,10 +40,13 @@ class ActionFilter(django_filters.FilterSet):
         label="RAG", choices=RAG.choices, widget=forms.CheckboxSelectMultiple
     )
     inspection = django_filters.ModelChoiceFilter(
-        field_name="finding__inspection", queryset=_visible_inspections, empty_label="Any"
+        field_name="finding__inspection",
+        label="Inspection",
+        queryset=_visible_inspections,
+        empty_label="Any",
     )
     theme = django_filters.ChoiceFilter(
-        field_name="finding__theme", choices=Theme.choices, empty_label="Any"
+        field_name="finding__theme", label="Theme", choices=Theme.choices, empty_label="Any"
     )
     kind = django_filters.ChoiceFilter(
         field_name="finding__kind",
@@ -54,7 +57,14 @@ class ActionFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=_visible_owners, empty_label="Anyone")
     finding = django_filters.NumberFilter(field_name="finding_id", widget=forms.HiddenInput)
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", widget=forms.Select(choices=[("", "Any"), *YES_NO])
+        method="filter_overdue",
+        label="Overdue",
+        widget=forms.Select(choices=[("", "Any"), *YES_NO]),
+    )
+    due_soon = django_filters.BooleanFilter(
+        method="filter_due_soon",
+        label="Due in the next 30 days",
+        widget=forms.Select(choices=[("", "Any"), *YES_NO]),
     )
     stale = django_filters.BooleanFilter(
         method="filter_stale",
@@ -63,6 +73,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     pillar = django_filters.ChoiceFilter(
         field_name="finding__judgment__pillar",
+        label="Pillar",
         choices=Pillar.choices,
         empty_label="Any",
     )
@@ -87,6 +98,7 @@ class ActionFilter(django_filters.FilterSet):
             "kind",
             "owner",
             "overdue",
+            "due_soon",
             "stale",
         ]
 
@@ -101,6 +113,10 @@ class ActionFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue().values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_due_soon(self, queryset, name, value):
+        soon = queryset.due_soon().values("pk")
+        return queryset.filter(pk__in=soon) if value else queryset.exclude(pk__in=soon)
 
     def filter_stale(self, queryset, name, value):
         stale = queryset.stale().values("pk")

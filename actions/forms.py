@@ -78,7 +78,7 @@ class UpdateForm(GDSForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, action: Action, user, **kwargs):
-        kwargs.setdefault("initial", {"version": action.version, "rag": ""})
+        kwargs.setdefault("initial", {"version": action.version, "rag": "", "transition": ""})
         super().__init__(*args, **kwargs)
         self.action = action
         self.user = user

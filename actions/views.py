@@ -67,7 +67,12 @@ def home(request):
 @login_required
 def action_list(request):
     """Every action the user may see, with the shared filters."""
-    return _action_list(request, Action.objects.visible_to(request.user), title="All actions")
+    title = "All actions"
+    if request.GET.get("overdue") == "true":
+        title = "Overdue actions"
+    elif request.GET.get("stale") == "true":
+        title = "Stale actions: no update in 14 days"
+    return _action_list(request, Action.objects.visible_to(request.user), title=title)
 
 
 @login_required

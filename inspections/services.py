@@ -215,9 +215,20 @@ def _import_judgments(inspection: Inspection, items: list[dict]) -> dict:
     return held
 
 
+# Report section headings that name a graded question differently.
+SECTION_ALIASES = {
+    "treating the public fairly": "fair treatment of the public",
+    "treating the workforce fairly": "fair treatment of the workforce",
+    "armed policing": "armed response capability",
+    "protecting vulnerable people": "protecting vulnerable people",
+    "planning for the future": "planning for the future",
+}
+
+
 def _judgment_for(section: str, judgments: dict) -> Judgment | None:
     """The graded question a finding's section belongs to, when the names agree."""
     wanted = _norm(section)
+    wanted = SECTION_ALIASES.get(wanted, wanted)
     if not wanted:
         return None
     for (_pillar, question), judgment in judgments.items():

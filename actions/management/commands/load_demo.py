@@ -105,11 +105,15 @@ class Command(BaseCommand):
             else:
                 finding.board = management
             finding.save(update_fields=["board"])
-        Meeting.objects.get_or_create(
-            board=management,
-            title="Quarterly PEEL progress review",
-            defaults={"date": timezone.localdate() + dt.timedelta(days=14)},
-        )
+        for board, title, days in [
+            (management, "Quarterly PEEL progress review", 14),
+            (scrutiny, "Use of force and stop and search scrutiny", 7),
+        ]:
+            Meeting.objects.get_or_create(
+                board=board,
+                title=title,
+                defaults={"date": timezone.localdate() + dt.timedelta(days=days)},
+            )
 
     def _actions(self, inspection) -> int:
         """A realistic spread: some in progress, one awaiting sign-off, one unallocated."""
