@@ -66,3 +66,14 @@ def due_text(action):
 def querystring_page(context, number):
     query = context.get("query", "")
     return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.filter
+def kind_label(value):
+    """'area_for_improvement' -> 'Area for improvement'."""
+    from inspections.models import FindingKind
+
+    try:
+        return FindingKind(value).label
+    except ValueError:
+        return value
