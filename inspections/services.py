@@ -32,6 +32,24 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip().lower()
 
 
+def _similarity(a: str, b: str) -> float:
+    # autojunk off: with it, texts over 200 characters lose their common letters.
+    return difflib.SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
+
+
+def word_diff(before: str, after: str) -> list[str]:
+    """Readable changes between two texts, word by word: ["- lowest", "+ minimum"]."""
+    old, new = before.split(), after.split()
+    lines = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op in {"replace", "delete"}:
+            lines.append("- " + " ".join(old[i1:i2]))
+        if op in {"replace", "insert"}:
+            lines.append("+ " + " ".join(new[j1:j2]))
+    return lines
+
+
 def parse_published(value: str | None) -> dt.date | None:
     """'2020-02' -> 1 February 2020 (reports give the month, not the day)."""
     if not value:
@@ -94,18 +112,11 @@ def plan_import(parsed: dict, *, force: Force | None) -> ImportPlan:
         if exact:
             status, match = "unchanged", exact
         else:
-            scored = [
-                (difflib.SequenceMatcher(None, _norm(f.text), _norm(text)).ratio(), f)
-                for f in candidates
-            ]
+            scored = [(_similarity(f.text, text), f) for f in candidates]
             scored.sort(key=lambda pair: -pair[0])
             if scored and scored[0][0] >= SAME_FINDING_RATIO:
                 status, match = "changed", scored[0][1]
-                diff = list(
-                    difflib.unified_diff(
-                        match.text.split(". "), text.split(". "), "held", "report", lineterm="", n=0
-                    )
-                )[2:]
+                diff = word_diff(match.text, text)
         if match is not None:
             unmatched.pop(match.pk)
         planned.append(
