@@ -71,7 +71,7 @@ def test_a_corrected_report_shows_the_difference_and_keeps_actions(parsed, force
     plan = plan_import(corrected, force=force)
     changed = [p for p in plan.findings if p.status == "changed"]
     assert len(changed) == 1
-    assert any("minimum level" in line for line in changed[0].diff)
+    assert changed[0].diff == ["- lowest", "+ minimum"]
     _import(corrected, force)
     finding.refresh_from_db()
     assert "minimum level" in finding.text
