@@ -5,7 +5,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from inspections.admin import ForceScopedAdmin
 
-from .models import TRANSITIONS, Action, Event, Evidence, Membership, Status, Update
+from .models import (
+    TRANSITIONS,
+    Action,
+    Decision,
+    Event,
+    Evidence,
+    ExtensionRequest,
+    Meeting,
+    Membership,
+    Status,
+    Update,
+)
 
 
 @admin.register(Membership)
@@ -134,6 +145,9 @@ class UpdateAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(action__in=Action.objects.visible_to(request.user))
 
+    def has_add_permission(self, request):
+        return False  # updates are posted through the workflow, with a note
+
     list_display = ["action", "author", "created_at", "status_before", "status_after", "progress"]
     list_filter = ["action__finding__inspection__force", "status_after"]
     search_fields = ["note", "action__title"]
@@ -178,6 +192,49 @@ class EventAdmin(ForceScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Decisions are recorded through the workflow; the back office only reads them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["action", "outcome", "board", "decided_by", "decided_at", "meeting"]
+    list_filter = ["action__finding__inspection__force", "outcome", "board"]
+    search_fields = ["action__title", "rationale"]
+    date_hierarchy = "decided_at"
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = [
+        "action",
+        "requested_by",
+        "current_due_date",
+        "requested_due_date",
+        "state",
+        "decided_by",
+    ]
+    list_filter = ["action__finding__inspection__force", "state"]
+    search_fields = ["action__title", "reason", "rationale"]
+    date_hierarchy = "requested_at"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "board", "date"]
+    list_filter = ["board__force", "board"]
+    date_hierarchy = "date"
 
 
 __all__ = ["ActionAdmin", "Status"]

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from actions.models import Action
 
-from .models import Finding, Force, Inspection, Judgment
+from .models import Board, Finding, Force, Inspection, Judgment
 
 
 class ForceScopedAdmin(admin.ModelAdmin):
@@ -21,6 +21,14 @@ class ForceAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["most_similar"]
+
+
+@admin.register(Board)
+class BoardAdmin(ForceScopedAdmin):
+    list_display = ["name", "force"]
+    list_filter = ["force"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
 
 
 class JudgmentInline(admin.TabularInline):
@@ -76,6 +84,7 @@ class FindingAdmin(ForceScopedAdmin):
         "theme",
         "force_progress",
         "inspectorate_status",
+        "board",
     ]
     search_fields = ["reference", "text", "section"]
     date_hierarchy = "created_at"
