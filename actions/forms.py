@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .models import RAG, Action, Evidence, Marking, Priority
+from .uploads import inspect_upload
 
 
 class GDSForm(forms.Form):
@@ -115,6 +116,7 @@ class EvidenceForm(GDSForm):
         required=False,
         assume_scheme="https",
         help_text="For evidence kept in another system, such as a SharePoint page.",
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
     )
     description = forms.CharField(
         label="Describe the evidence",
@@ -150,9 +152,16 @@ class EvidenceForm(GDSForm):
         self.helper = FormHelper(self)
         self.helper.form_tag = False
 
+    def clean_file(self):
+        # Checked here too, so a bad file is reported with every other error at once.
+        upload = self.cleaned_data.get("file")
+        if upload:
+            inspect_upload(upload)
+        return upload
+
     def clean(self):
         data = super().clean()
-        if not self.errors and bool(data.get("file")) == bool(data.get("url")):
+        if "file" not in self.errors and bool(data.get("file")) == bool(data.get("url")):
             self.add_error("file", "Choose a file to upload or enter a link (one of them)")
         return data
 
