@@ -19,6 +19,19 @@ from .models import (
 )
 
 
+class ReadOnlyMixin:
+    """Records written by the workflow; the back office reads them but never edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "force", "role", "team"]
@@ -138,77 +151,37 @@ class ActionAdmin(ForceScopedAdmin):
 
 
 @admin.register(Update)
-class UpdateAdmin(admin.ModelAdmin):
+class UpdateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
         return queryset.filter(action__in=Action.objects.visible_to(request.user))
 
-    def has_add_permission(self, request):
-        return False  # updates are posted through the workflow, with a note
-
     list_display = ["action", "author", "created_at", "status_before", "status_after", "progress"]
     list_filter = ["action__finding__inspection__force", "status_after"]
     search_fields = ["note", "action__title"]
     date_hierarchy = "created_at"
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(ForceScopedAdmin):
+class EvidenceAdmin(ReadOnlyMixin, ForceScopedAdmin):
     list_display = ["__str__", "action", "kind", "marking", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["action__finding__inspection__force", "kind", "marking", "content_type"]
     search_fields = ["original_name", "description", "sha256", "url"]
     date_hierarchy = "uploaded_at"
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Event)
-class EventAdmin(ForceScopedAdmin):
+class EventAdmin(ReadOnlyMixin, ForceScopedAdmin):
     list_display = ["created_at", "actor", "verb", "object_repr", "summary"]
     list_filter = ["force", "verb", "object_type"]
     search_fields = ["object_repr", "summary", "actor__username"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Decisions are recorded through the workflow; the back office only reads them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["action", "outcome", "board", "decided_by", "decided_at", "meeting"]
     list_filter = ["action__finding__inspection__force", "outcome", "board"]
     search_fields = ["action__title", "rationale"]
@@ -216,7 +189,7 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(ReadOnlyAdmin):
+class ExtensionRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "action",
         "requested_by",
