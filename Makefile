@@ -36,8 +36,13 @@ demo: install frontend
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 
+# The reminders run once (idempotent), and the task worker sends their emails in the
+# background, printed here by the console email backend; it stops with the server.
 run: demo
 	@$(PY) manage.py demo_logins
+	$(PY) manage.py send_reminders
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 test: install

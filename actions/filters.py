@@ -5,9 +5,23 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from inspections.filters import IdFilter
 from inspections.models import FindingKind, Inspection, Pillar, Theme
 
-from .models import RAG, Action, Status
+from .models import (
+    RAG,
+    Action,
+    Decision,
+    Event,
+    Evidence,
+    ExtensionRequest,
+    Marking,
+    Meeting,
+    Outcome,
+    Role,
+    Status,
+    Update,
+)
 
 
 def _visible_inspections(request):
@@ -55,7 +69,7 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="Any",
     )
     owner = django_filters.ModelChoiceFilter(queryset=_visible_owners, empty_label="Anyone")
-    finding = django_filters.NumberFilter(field_name="finding_id", widget=forms.HiddenInput)
+    finding = IdFilter(field_name="finding_id", widget=forms.HiddenInput)
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label="Overdue",
@@ -81,7 +95,7 @@ class ActionFilter(django_filters.FilterSet):
         field_name="finding__judgment__question", widget=forms.HiddenInput
     )
     team = django_filters.CharFilter(field_name="team", widget=forms.HiddenInput)
-    board = django_filters.NumberFilter(field_name="finding__board_id", widget=forms.HiddenInput)
+    board = IdFilter(field_name="finding__board_id", widget=forms.HiddenInput)
     unowned = django_filters.BooleanFilter(
         field_name="owner", lookup_expr="isnull", label="Without an owner", widget=forms.HiddenInput
     )
@@ -121,3 +135,153 @@ class ActionFilter(django_filters.FilterSet):
     def filter_stale(self, queryset, name, value):
         stale = queryset.stale().values("pk")
         return queryset.filter(pk__in=stale) if value else queryset.exclude(pk__in=stale)
+
+
+# What an auditor looks for, by the first part of an event's verb.
+EVENT_KINDS = [
+    ("action.", "Actions: raised, edited, updated, moved"),
+    ("evidence.", "Evidence: added, downloaded, integrity checks"),
+    ("extension.", "Extension requests and decisions"),
+    ("finding.", "Findings: imported, corrected, oversight"),
+    ("inspection.", "Inspections: imported"),
+    ("meeting.", "Board meetings"),
+    ("export.", "Exports, evidence packs and reports taken away"),
+]
+
+
+class EventFilter(django_filters.FilterSet):
+    """The audit trail: who did what, when, to which record."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    kind = django_filters.ChoiceFilter(
+        label="What happened",
+        choices=EVENT_KINDS,
+        method="filter_kind",
+        empty_label="Anything",
+    )
+    actor = django_filters.ModelChoiceFilter(
+        label="Who", queryset=_visible_owners, empty_label="Anyone"
+    )
+    since = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label="From (YYYY-MM-DD)",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label="To (YYYY-MM-DD)",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    action = IdFilter(
+        field_name="action_id",
+        label="Action ID",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    inspection = django_filters.ModelChoiceFilter(
+        label="Inspection",
+        queryset=_visible_inspections,
+        method="filter_inspection",
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = Event
+        fields = ["q", "kind", "actor", "since", "until", "action", "inspection"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(summary__icontains=value) | Q(object_repr__icontains=value) | Q(verb=value)
+        )
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(verb__startswith=value)
+
+    def filter_inspection(self, queryset, name, value):
+        return queryset.filter(
+            Q(action__finding__inspection=value)
+            | Q(object_type="inspection", object_id=str(value.pk))
+            | Q(
+                object_type="finding",
+                object_id__in=[str(pk) for pk in value.findings.values_list("pk", flat=True)],
+            )
+        )
+
+
+# --- Lists the API serves (and any page that lists the same things) ------------
+
+
+class UpdateFilter(django_filters.FilterSet):
+    action = IdFilter(field_name="action_id")
+    author = IdFilter(field_name="author_id")
+    status_after = django_filters.MultipleChoiceFilter(label="Status after", choices=Status.choices)
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Update
+        fields = ["action", "author", "status_after", "since", "until"]
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    action = IdFilter(field_name="action_id")
+    kind = django_filters.ChoiceFilter(choices=Evidence.Kind.choices)
+    marking = django_filters.ChoiceFilter(choices=Marking.choices)
+    current = django_filters.BooleanFilter(
+        field_name="superseded_by", lookup_expr="isnull", label="Current (not superseded)"
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["action", "kind", "marking", "current"]
+
+
+class DecisionFilter(django_filters.FilterSet):
+    action = IdFilter(field_name="action_id")
+    board = IdFilter(field_name="board_id")
+    meeting = IdFilter(field_name="meeting_id")
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
+    since = django_filters.DateFilter(field_name="decided_at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(field_name="decided_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Decision
+        fields = ["action", "board", "meeting", "outcome", "since", "until"]
+
+
+class ExtensionRequestFilter(django_filters.FilterSet):
+    action = IdFilter(field_name="action_id")
+    board = IdFilter(field_name="action__finding__board_id")
+    state = django_filters.MultipleChoiceFilter(choices=ExtensionRequest.State.choices)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["action", "board", "state"]
+
+
+class MeetingFilter(django_filters.FilterSet):
+    board = IdFilter(field_name="board_id")
+    after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["board", "after", "before"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    force = IdFilter(field_name="memberships__force_id")
+    role = django_filters.ChoiceFilter(field_name="memberships__role", choices=Role.choices)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["q", "force", "role"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+        )

@@ -238,16 +238,7 @@ def finding_oversight(request, pk):
     else:
         form = FindingOversightForm(request.POST, finding=finding)
         if form.is_valid():
-            before = finding.board.name if finding.board else None
-            finding.board = form.cleaned_data["board"]
-            finding.save(update_fields=["board"])
-            Event.record(
-                request.user,
-                "finding.board",
-                finding,
-                summary="Overseeing board set",
-                changes={"board": [before, finding.board.name if finding.board else None]},
-            )
+            finding.set_board(by=request.user, board=form.cleaned_data["board"])
             messages.success(request, "The overseeing board was saved.")
     return redirect(finding)
 

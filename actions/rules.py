@@ -93,3 +93,20 @@ def can_see_evidence(user, evidence, action) -> bool:
     if evidence.marking != "OFFICIAL-SENSITIVE":
         return True
     return bool(roles & SENSITIVE_READERS) or user.pk in {action.owner_id, evidence.uploaded_by_id}
+
+
+# Exports and evidence packs take the record away. Auditors read everything in
+# their force; owners, coordinators and board members export what they can see.
+EXPORTERS = frozenset({"owner", "coordinator", "board_member", "auditor"})
+# The force-wide audit trail (every event, not only an action's timeline).
+AUDIT_READERS = frozenset({"coordinator", "auditor"})
+
+
+def forces_where(user, roles: frozenset[str]) -> list[int] | None:
+    """Forces in which user holds any of roles; None means every force (superuser)."""
+    from inspections.querysets import force_ids_for
+
+    forces = force_ids_for(user)
+    if forces is None:
+        return None
+    return [force_id for force_id in forces if roles_in(user, force_id) & roles]

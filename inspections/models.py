@@ -274,6 +274,27 @@ class Finding(models.Model):
         return self.inspection.force
 
     @transaction.atomic
+    def set_board(self, *, by, board: "Board | None") -> None:
+        """Choose the board that oversees this finding and signs off its actions."""
+        from actions import rules
+        from actions.models import Event
+
+        if not rules.can_manage_force(by, self.inspection.force_id):
+            raise PermissionDenied("Only a coordinator may choose the overseeing board.")
+        if board is not None and board.force_id != self.inspection.force_id:
+            raise ValidationError({"board": "Choose a board of this finding's force."})
+        before = self.board.name if self.board else None
+        self.board = board
+        self.save(update_fields=["board"])
+        Event.record(
+            by,
+            "finding.board",
+            self,
+            summary="Overseeing board set",
+            changes={"board": [before, board.name if board else None]},
+        )
+
+    @transaction.atomic
     def set_inspectorate_status(self, *, by, status: str, note: str = "") -> None:
         """Record that the finding went to the inspectorate, or the inspectorate's verdict."""
         from actions import rules

@@ -44,11 +44,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_tasks",
+    "django_tasks_db",
     "inspections",
     "actions",
+    "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "actions.context_processors.membership",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -140,22 +148,88 @@ STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "14"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "peeltrack@localhost")
+
+# Links in emails are absolute: this is the address people reach the site at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (reminder emails) on django-tasks, the backport of Django 6's tasks.
+# The database backend needs no extra server: run `python manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+if env_bool("BEHIND_TLS_PROXY", False):
+    # Trust the proxy's X-Forwarded-Proto only when told the proxy sets it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # Scripts send a personal token (made on /api/tokens/); the browser uses its session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+}
+# API tokens are knox tokens (only a hash is stored) with a name and a last-used date.
+KNOX_TOKEN_MODEL = "api.ApiToken"
+REST_KNOX = {"TOKEN_PREFIX": "peel_", "AUTH_HEADER_PREFIX": "Token"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PEELtrack API",
+    "DESCRIPTION": (
+        "Everything the PEELtrack pages do, for integrations and analysts. Authenticate with "
+        "a personal token (`Authorization: Token <secret>`, made on /api/tokens/) or a "
+        "signed-in session. You see exactly what you see on the pages: another force's "
+        "records answer 404. List filters are the pages' filters: the same query string "
+        "gives the same rows. Errors share one JSON shape (`status`, `code`, `detail`, and "
+        "`errors` per field)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatus": "actions.models.Status",
+        "Rag": "actions.models.RAG",
+        "Priority": "actions.models.Priority",
+        "Marking": "actions.models.Marking",
+        "Outcome": "actions.models.Outcome",
+        "Role": "actions.models.Role",
+        "EvidenceKind": "actions.models.Evidence.Kind",
+        "ExtensionState": "actions.models.ExtensionRequest.State",
+        "FindingKind": "inspections.models.FindingKind",
+        "Theme": "inspections.models.Theme",
+        "Grade": "inspections.models.Grade",
+        "Pillar": "inspections.models.Pillar",
+        "ForceProgress": "inspections.models.ForceProgress",
+        "InspectorateStatus": "inspections.models.InspectorateStatus",
+    },
 }
 
 LOGGING = {

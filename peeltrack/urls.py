@@ -15,6 +15,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("peeltrack.api_urls")),
     path("inspections/", include("inspections.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("actions.urls")),
 ]

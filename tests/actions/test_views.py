@@ -357,6 +357,6 @@ def test_the_action_page_costs_the_same_queries_however_long_its_history(
         action.apply_update(by=owner, note=f"Update {n}", progress=n)
         EvidenceFactory(action=action, content=f"%PDF-{n}".encode())
     client.force_login(owner)
-    # session, user, memberships, action, roles, evidence, count, timeline
-    with django_assert_max_num_queries(10):
+    # session, user, memberships, action, roles, evidence, count, timeline, unread count
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("actions:detail", args=[action.pk])).status_code == 200

@@ -1,0 +1,1 @@
+"""The REST API over actions and their history: serializers and viewsets."""

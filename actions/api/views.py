@@ -1,0 +1,556 @@
+"""API viewsets over actions and their history. Thin, like the pages: find the object
+through visible_to, check the input's shape, call the model method the page calls."""
+
+from contextlib import contextmanager
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from drf_spectacular.drainage import set_override
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action as route
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.base import ReadOnlyViewSet
+from api.exceptions import Conflict, PreconditionFailed
+from api.pagination import CursorPagination
+from inspections.querysets import force_ids_for
+
+from .. import rules
+from .. import views as pages
+from ..filters import (
+    ActionFilter,
+    DecisionFilter,
+    EventFilter,
+    EvidenceFilter,
+    ExtensionRequestFilter,
+    MeetingFilter,
+    PersonFilter,
+    UpdateFilter,
+)
+from ..forms import ActionForm
+from ..models import (
+    TRANSITIONS,
+    Action,
+    ConcurrentEdit,
+    Decision,
+    Event,
+    Evidence,
+    ExtensionRequest,
+    Update,
+    create_action,
+    evidence_add,
+    extension_decide,
+    extension_request,
+)
+from . import serializers as s
+from .serializers import ENDPOINTS, MAX_INT, meetings_visible_to, person
+
+
+def in_forces_of(user, queryset, path: str):
+    """queryset narrowed to the forces user belongs to, through the given force-id path."""
+    forces = force_ids_for(user)
+    return queryset if forces is None else queryset.filter(**{f"{path}__in": forces})
+
+
+def checked_by_action_form(*, force_id: int, action: Action | None, values: dict) -> dict:
+    """Check an action's fields with the edit page's own ActionForm (owner in the force,
+    due date not in the past, start before due), so the API cannot drift from the page.
+    Returns the model changes, as the form gives them."""
+    data = {name: values.get(name) or "" for name in ("title", "description", "team", "priority")}
+    owner = values.get("owner")
+    data["owner"] = owner.pk if owner else ""
+    for name in ("start_date", "due_date"):
+        day = values.get(name)
+        parts = (day.day, day.month, day.year) if day else ("", "", "")
+        data.update({f"{name}_{i}": part for i, part in enumerate(parts)})
+    form = ActionForm(data, force_id=force_id, action=action)
+    if not form.is_valid():
+        raise ValidationError(
+            {("non_field_errors" if k == "__all__" else k): v for k, v in form.errors.items()}
+        )
+    return form.changes()
+
+
+# Audit events that mean the action's version went up (see Action._save_versioned).
+VERSIONED_VERBS = (Q(verb__startswith="action.") & ~Q(verb="action.create")) | Q(
+    verb="extension.approved"
+)
+
+
+TRANSITION_INPUT = {
+    "submit": s.SubmitSerializer,
+    "close": s.DecisionInputSerializer,
+    "return": s.DecisionInputSerializer,
+}
+TRANSITION_HELP = {
+    "start": "Start work on an action that has not started.",
+    "hold": "Put the action on hold; the note is recorded as the reason.",
+    "resume": "Resume work on an action on hold.",
+    "submit": "Submit for closure. Needs a closing summary and at least one piece of "
+    "current evidence.",
+    "return": "Return a submitted action for more work (a board decision; the note is the "
+    "rationale).",
+    "close": "Sign off a submitted action: it closes (a board decision; the owner may not "
+    "sign off their own action).",
+    "reopen": "Reopen a closed action (coordinators).",
+}
+
+
+def _transition_route(name: str):
+    """A POST endpoint for one workflow move; each calls Action.apply_update."""
+    move = TRANSITIONS[name]
+    serializer_class = TRANSITION_INPUT.get(name, s.TransitionSerializer)
+
+    def view(self, request, pk=None):
+        return self.move(request, name, serializer_class)
+
+    view.__name__ = f"transition_{name}"
+    view.__doc__ = TRANSITION_HELP[name]
+    view = route(detail=True, methods=["post"], url_path=ENDPOINTS[name], url_name=ENDPOINTS[name])(
+        view
+    )
+    return extend_schema(
+        operation_id=f"actions_{ENDPOINTS[name].replace('-', '_')}",
+        summary=move.label,
+        request=serializer_class,
+        responses={200: s.ActionSerializer},
+    )(view)
+
+
+@extend_schema(tags=["actions"])
+class ActionViewSet(ReadOnlyViewSet):
+    """Actions you can see, with the same filters as the All actions page.
+
+    Every change goes through the same model methods as the pages, so the same rules and
+    audit trail apply. Changes carry the version they are based on (the `version` field or
+    an If-Match header with the ETag); a stale one answers 409 (or 412) saying what changed.
+    """
+
+    serializer_class = s.ActionSerializer
+    filterset_class = ActionFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    # Changes that carry a version: the schema documents their 409/412 (api.schema).
+    versioned_actions = {"partial_update", "post_update", *(f"transition_{t}" for t in TRANSITIONS)}
+
+    def get_queryset(self):
+        return (
+            Action.objects.visible_to(self.request.user)
+            .for_list()
+            .select_related("finding__board")
+            .order_by("due_date", "pk")
+        )
+
+    def _fresh(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    def _respond(self, action, code=status.HTTP_200_OK):
+        data = s.ActionSerializer(action, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"ETag": f'"{action.version}"'})
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    @extend_schema(request=s.ActionCreateSerializer, responses={201: s.ActionSerializer})
+    def create(self, request, *args, **kwargs):
+        """Raise an action against a finding (coordinators of its force)."""
+        data = s.ActionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        finding = data.validated_data.pop("finding")
+        if not rules.can_manage_force(request.user, finding.inspection.force_id):
+            raise PermissionDenied("Only a coordinator may raise actions.")
+        fields = checked_by_action_form(
+            force_id=finding.inspection.force_id, action=None, values=data.validated_data
+        )
+        action = create_action(finding=finding, by=request.user, **fields)
+        return self._respond(self._fresh(action.pk), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ActionEditSerializer,
+        responses={200: s.ActionSerializer},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Edit an action's allocation (coordinators): send only what changes, and the
+        version you are changing."""
+        action = self.get_object()
+        if not action.can(request.user, "edit"):
+            closed = " while it is closed: reopen it first" if not action.is_open else ""
+            raise PermissionDenied(f"You may not edit this action{closed}.")
+        data = s.ActionEditSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        expected, by_header = expected_version(request, changes.pop("version", None), True)
+        current = {name: getattr(action, name) for name in s.ActionFieldsSerializer().fields}
+        with stale_refused(self, action, expected, by_header):
+            fields = checked_by_action_form(
+                force_id=action.force_id, action=action, values={**current, **changes}
+            )
+            action.edit(
+                by=request.user,
+                changes={k: v for k, v in fields.items() if k in changes},
+                expected_version=expected,
+            )
+        return self._respond(self._fresh(action.pk))
+
+    def move(self, request, name, serializer_class):
+        """Make one workflow move through Action.apply_update, as the update page does."""
+        action = self.get_object()
+        if not action.can(request.user, name):
+            raise PermissionDenied(f"You may not “{TRANSITIONS[name].label.lower()}” this action.")
+        data = serializer_class(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        expected, by_header = expected_version(request, values.get("version"), False)
+        with stale_refused(self, action, expected, by_header):
+            action.apply_update(
+                by=request.user,
+                note=values["note"],
+                progress=values.get("progress"),
+                rag=values.get("rag") or None,
+                transition=name,
+                closing_summary=values.get("closing_summary", ""),
+                expected_version=expected,
+                meeting=values.get("meeting"),
+            )
+        return self._respond(self._fresh(action.pk))
+
+    transition_start = _transition_route("start")
+    transition_hold = _transition_route("hold")
+    transition_resume = _transition_route("resume")
+    transition_submit = _transition_route("submit")
+    transition_return = _transition_route("return")
+    transition_close = _transition_route("close")
+    transition_reopen = _transition_route("reopen")
+
+    @extend_schema(
+        request=s.UpdateInputSerializer,
+        responses={201: s.UpdateSerializer},
+        summary="Post a progress update",
+    )
+    @route(detail=True, methods=["post"], url_path="updates", url_name="updates")
+    def post_update(self, request, pk=None):
+        """A note, with optional progress and RAG; the status stays as it is."""
+        action = self.get_object()
+        if not action.can(request.user, "update"):
+            raise PermissionDenied("You may not update this action.")
+        data = s.UpdateInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        expected, by_header = expected_version(request, values.get("version"), False)
+        with stale_refused(self, action, expected, by_header):
+            update = action.apply_update(
+                by=request.user,
+                note=values["note"],
+                progress=values.get("progress"),
+                rag=values.get("rag") or None,
+                expected_version=expected,
+            )
+        return Response(
+            s.UpdateSerializer(update).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": f'"{action.version}"'},
+        )
+
+    @extend_schema(
+        request={
+            "multipart/form-data": s.EvidenceUploadSerializer,
+            "application/json": s.EvidenceUploadSerializer,
+        },
+        responses={201: s.EvidenceSerializer},
+        summary="Add evidence",
+    )
+    @route(
+        detail=True,
+        methods=["post"],
+        url_path="evidence",
+        url_name="evidence",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def add_evidence(self, request, pk=None):
+        """Upload a file (multipart/form-data) or give a link. Files are checked by
+        content and size, hashed, and never replace earlier evidence."""
+        action = self.get_object()
+        if not action.can(request.user, "add_evidence"):
+            raise PermissionDenied("You may not add evidence to this action.")
+        data = s.EvidenceUploadSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            evidence = evidence_add(
+                action=action,
+                by=request.user,
+                description=values["description"],
+                effective_date=values["effective_date"],
+                marking=values["marking"],
+                upload=values.get("file"),
+                url=values.get("url", ""),
+                supersedes=values.get("supersedes"),
+            )
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
+            raise DjangoValidationError({"file": error.messages}) from error  # the file checks
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ExtensionRequestInputSerializer,
+        responses={201: s.ExtensionRequestSerializer},
+        summary="Ask for more time",
+    )
+    @route(
+        detail=True, methods=["post"], url_path="extension-requests", url_name="extension-requests"
+    )
+    def request_extension(self, request, pk=None):
+        """Ask the overseeing board for a later due date."""
+        action = self.get_object()
+        if not action.can(request.user, "request_extension"):
+            raise PermissionDenied("You may not ask for an extension on this action.")
+        data = s.ExtensionRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        extension = extension_request(
+            action=action,
+            by=request.user,
+            new_due_date=data.validated_data["new_due_date"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(
+            s.ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED
+        )
+
+
+def expected_version(request, body_version, required: bool) -> tuple[int | None, bool]:
+    """The version a change is based on, from If-Match (preferred) or the body."""
+    header = request.headers.get("If-Match")
+    if header is not None:
+        value = header.strip()
+        if value == "*":
+            return None, True
+        value = value.removeprefix("W/").strip('"')
+        if not (value.isascii() and value.isdigit() and len(value) <= 10) or int(value) > MAX_INT:
+            raise ValidationError({"If-Match": ['Send the ETag from GET, for example "3".']})
+        return int(value), True
+    if body_version is None and required:
+        raise ValidationError(
+            {
+                "version": [
+                    "Send the version you are changing: the action's `version` from GET, or "
+                    "its ETag in an If-Match header."
+                ]
+            }
+        )
+    return body_version, False
+
+
+@contextmanager
+def stale_refused(view, action: Action, expected: int | None, by_header: bool):
+    """Refuse a change based on an old version: 409 (412 for If-Match), saying what changed."""
+    try:
+        if expected is not None and expected != action.version:
+            raise ConcurrentEdit(action)
+        yield
+    except ConcurrentEdit as error:
+        current = view._fresh(action.pk)
+        detail, extra = conflict(view, current, expected)
+        refusal = PreconditionFailed if by_header else Conflict
+        raise refusal(detail, extra=extra) from error
+
+
+def conflict(view, current: Action, expected: int) -> tuple[str, dict]:
+    """What to tell a client whose change was based on version `expected`."""
+    missed = max(current.version - expected, 0)
+    events = list(
+        current.events.filter(VERSIONED_VERBS)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[: min(missed, 20)]
+    )[::-1]
+    changes = [
+        {
+            "at": e.created_at.isoformat(),
+            "by": person(e.actor),
+            "summary": e.summary,
+            "changes": e.changes,
+        }
+        for e in events
+    ]
+    if missed:
+        latest = changes[-1] if changes else None
+        who = f" {latest['by']}: {latest['summary']}." if latest else ""
+        detail = (
+            f"This action was changed after version {expected}; it is now version "
+            f"{current.version}.{who} Check the changes and send yours again with version "
+            f"{current.version}."
+        )
+    else:
+        detail = (
+            f"There is no version {expected} of this action yet: it is version {current.version}."
+        )
+    extra = {
+        "your_version": expected,
+        "current_version": current.version,
+        "changes_since": changes,
+        "current": s.ActionSerializer(current, context=view.get_serializer_context()).data,
+    }
+    return detail, extra
+
+
+@extend_schema(tags=["updates"])
+class UpdateViewSet(ReadOnlyViewSet):
+    """Progress updates, newest first. Cursor-paginated: follow `next`."""
+
+    serializer_class = s.UpdateSerializer
+    filterset_class = UpdateFilter
+    pagination_class = CursorPagination
+
+    def get_queryset(self):
+        return in_forces_of(
+            self.request.user,
+            Update.objects.select_related("author"),
+            "action__finding__inspection__force_id",
+        )
+
+
+@extend_schema(tags=["evidence"])
+class EvidenceViewSet(ReadOnlyViewSet):
+    """Evidence you may see: OFFICIAL-SENSITIVE items only if you are on the need-to-know
+    list (the action's owner, the uploader, coordinators, board members, auditors)."""
+
+    serializer_class = s.EvidenceSerializer
+    filterset_class = EvidenceFilter
+
+    def get_queryset(self):
+        return (
+            Evidence.objects.readable_by(self.request.user)
+            .select_related("uploaded_by", "superseded_by")
+            .order_by("-uploaded_at", "-pk")
+        )
+
+    def perform_content_negotiation(self, request, force=False):
+        # A download answers with the file's own type, whatever the client accepts.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
+
+    @extend_schema(
+        responses={
+            (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+        },
+        summary="Download a file",
+    )
+    @route(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file, as an attachment. Same checks and audit record as the page's download."""
+        return pages.evidence_download(request._request, pk=self.get_object().pk)
+
+
+@extend_schema(tags=["governance"])
+class DecisionViewSet(ReadOnlyViewSet):
+    """Board decisions: sign-offs and returns (made through the action's transitions)."""
+
+    serializer_class = s.DecisionSerializer
+    filterset_class = DecisionFilter
+
+    def get_queryset(self):
+        return in_forces_of(
+            self.request.user,
+            Decision.objects.select_related("decided_by"),
+            "action__finding__inspection__force_id",
+        )
+
+
+@extend_schema(tags=["governance"])
+class ExtensionRequestViewSet(ReadOnlyViewSet):
+    """Requests to move due dates, and the boards' decisions on them."""
+
+    serializer_class = s.ExtensionRequestSerializer
+    filterset_class = ExtensionRequestFilter
+
+    def get_queryset(self):
+        return in_forces_of(
+            self.request.user,
+            ExtensionRequest.objects.select_related(
+                "requested_by", "decided_by", "action__finding__inspection", "action__owner"
+            ),
+            "action__finding__inspection__force_id",
+        )
+
+    @extend_schema(
+        request=s.ExtensionDecisionInputSerializer,
+        responses={200: s.ExtensionRequestSerializer},
+        summary="Decide an extension request",
+    )
+    @route(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Approve (the due date moves; the first one is kept) or reject. Board members of
+        the action's board decide; never the person who asked."""
+        extension = self.get_object()
+        if not extension.action.can(request.user, "decide_extension"):
+            raise PermissionDenied("You may not decide this extension request.")
+        data = s.ExtensionDecisionInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        extension_decide(
+            request=extension,
+            by=request.user,
+            approve=values["approve"],
+            rationale=values["rationale"],
+            meeting=values.get("meeting"),
+        )
+        return Response(s.ExtensionRequestSerializer(extension).data)
+
+
+@extend_schema(tags=["governance"])
+class MeetingViewSet(ReadOnlyViewSet):
+    """Board meetings."""
+
+    serializer_class = s.MeetingSerializer
+    filterset_class = MeetingFilter
+
+    def get_queryset(self):
+        return meetings_visible_to(self.request.user).order_by("-date", "-pk")
+
+
+# For the schema only: the audit trail's `inspection` filter takes an inspection's id.
+set_override(EventFilter.base_filters["inspection"], "field", OpenApiTypes.INT)
+
+
+@extend_schema(tags=["audit"])
+class EventViewSet(ReadOnlyViewSet):
+    """The append-only audit trail, newest first. Read-only; cursor-paginated.
+
+    Coordinators and auditors read their force's whole trail; everyone else reads the
+    history of the actions they can see (as on each action's page)."""
+
+    serializer_class = s.EventSerializer
+    filterset_class = EventFilter
+    pagination_class = CursorPagination
+
+    def get_queryset(self):
+        user = self.request.user
+        events = Event.objects.visible_to(user).select_related("actor")
+        readers = rules.forces_where(user, rules.AUDIT_READERS)
+        if readers is None:
+            return events
+        return events.filter(Q(force_id__in=readers) | Q(action__isnull=False))
+
+
+@extend_schema(tags=["people"])
+class PersonViewSet(ReadOnlyViewSet):
+    """People in your forces, for choosing owners and reading names."""
+
+    serializer_class = s.PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        people = get_user_model().objects.filter(is_active=True)
+        forces = force_ids_for(self.request.user)
+        if forces is not None:
+            people = people.filter(memberships__force_id__in=forces)
+        return people.distinct().order_by("username")

@@ -1,0 +1,112 @@
+"""One FilterSet per list of inspection data, shared by the pages, exports and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .models import (
+    Board,
+    Finding,
+    FindingKind,
+    ForceProgress,
+    Grade,
+    Inspection,
+    InspectorateStatus,
+    Judgment,
+    Pillar,
+    Theme,
+)
+
+# The largest id a database key holds: bigger numbers are refused as invalid (400),
+# not passed to the database, which would fail on them.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number, checked before it reaches the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class InspectionFilter(django_filters.FilterSet):
+    force = IdFilter(field_name="force_id")
+    programme = django_filters.CharFilter(lookup_expr="iexact")
+    published_after = django_filters.DateFilter(field_name="published", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published", lookup_expr="lte")
+
+    class Meta:
+        model = Inspection
+        fields = ["force", "programme", "published_after", "published_before"]
+
+
+class JudgmentFilter(django_filters.FilterSet):
+    inspection = IdFilter(field_name="inspection_id")
+    pillar = django_filters.ChoiceFilter(choices=Pillar.choices)
+    grade = django_filters.MultipleChoiceFilter(choices=Grade.choices)
+
+    class Meta:
+        model = Judgment
+        fields = ["inspection", "pillar", "grade"]
+
+
+def _visible_inspections(request):
+    if request is None:
+        return Inspection.objects.none()
+    return Inspection.objects.visible_to(request.user).select_related("force")
+
+
+class FindingFilter(django_filters.FilterSet):
+    """Findings: the findings export and the API."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    inspection = django_filters.ModelChoiceFilter(queryset=_visible_inspections, empty_label="Any")
+    kind = django_filters.ChoiceFilter(choices=FindingKind.choices, empty_label="Any")
+    theme = django_filters.ChoiceFilter(choices=Theme.choices, empty_label="Any")
+    pillar = django_filters.ChoiceFilter(
+        field_name="judgment__pillar", choices=Pillar.choices, empty_label="Any"
+    )
+    force_progress = django_filters.ChoiceFilter(choices=ForceProgress.choices, empty_label="Any")
+    inspectorate_status = django_filters.ChoiceFilter(
+        label="Inspectorate's view", choices=InspectorateStatus.choices, empty_label="Any"
+    )
+    board = IdFilter(field_name="board_id", widget=forms.HiddenInput)
+    force = IdFilter(field_name="inspection__force_id", widget=forms.HiddenInput)
+    unallocated = django_filters.BooleanFilter(
+        method="filter_unallocated",
+        label="Awaiting allocation (no action, or one nobody owns)",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "q",
+            "inspection",
+            "kind",
+            "theme",
+            "pillar",
+            "force_progress",
+            "inspectorate_status",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(text__icontains=value) | Q(reference__iexact=value) | Q(section__icontains=value)
+        )
+
+    def filter_unallocated(self, queryset, name, value):
+        waiting = Finding.objects.awaiting_allocation().values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
+
+
+class BoardFilter(django_filters.FilterSet):
+    force = IdFilter(field_name="force_id")
+
+    class Meta:
+        model = Board
+        fields = ["force"]
