@@ -12,7 +12,7 @@ import os
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -100,9 +100,12 @@ def world(db, coordinator, board_member, overseen_action, evidence):
 @pytest.fixture
 def _one_connection():
     # Django's test client keeps the test's database connection open between requests;
-    # calling the WSGI app directly would close it at the end of each response.
+    # calling the WSGI app directly would close it around each request (on PostgreSQL
+    # that ends the test's transaction; SQLite's in-memory database never closes).
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
