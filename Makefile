@@ -36,13 +36,16 @@ demo: install frontend
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 
-# The reminders run once (idempotent), and the task worker sends their emails in the
-# background, printed here by the console email backend; it stops with the server.
+# The reminders run once (idempotent) and the task worker sends their emails in the
+# background; the console email backend writes them to var/worker.log. The worker
+# stops with the server.
 run: demo
-	@$(PY) manage.py demo_logins
 	$(PY) manage.py send_reminders
-	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@mkdir -p var
+	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py demo_logins; \
+	echo "Reminder emails the demo sends are written to var/worker.log"; \
 	$(PY) manage.py runserver $(HOST)
 
 test: install
