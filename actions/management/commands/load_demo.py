@@ -1,6 +1,7 @@
 """Load the sample report (through the importer) and demo users. Safe to run again."""
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from actions.models import (
     evidence_add,
     extension_request,
 )
-from inspections.models import Board, Force
+from inspections.models import Board, Force, Inspection
 from inspections.parser import parse_report_file
 from inspections.services import apply_import
 
@@ -44,14 +45,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             admin = self._users()
-            parsed = parse_report_file(SAMPLE_REPORT.read_bytes(), SAMPLE_REPORT.name)
-            inspection, plan = apply_import(
-                parsed,
-                force=Force.objects.get(name=FORCE),
-                by=admin,
-                source=SAMPLE_REPORT.read_bytes(),
-                source_name=SAMPLE_REPORT.name,
-            )
+            source = SAMPLE_REPORT.read_bytes()
+            inspection = Inspection.objects.filter(
+                force__name=FORCE, source_sha256=hashlib.sha256(source).hexdigest()
+            ).first()
+            if inspection is None:  # imported already: importing again would change nothing
+                inspection, _plan = apply_import(
+                    parse_report_file(source, SAMPLE_REPORT.name),
+                    force=Force.objects.get(name=FORCE),
+                    by=admin,
+                    source=source,
+                    source_name=SAMPLE_REPORT.name,
+                )
             self._boards(inspection)
             created = self._actions(inspection)
         self.stdout.write(
