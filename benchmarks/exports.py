@@ -33,6 +33,7 @@ def configure(args, workdir: Path) -> None:
     os.environ["DATABASE_URL"] = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(workdir / "files")
     os.environ["DEBUG"] = "false"  # as in production: no query log kept in memory
+    os.environ["SECURE_SSL_REDIRECT"] = "false"  # the test client speaks plain HTTP
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peeltrack.settings")
