@@ -1,9 +1,11 @@
 """Back office for actions. Status changes go through Action.apply_update, as in the UI."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
-from inspections.admin import ForceScopedAdmin
+from inspections.admin import AuditedAdmin, ForceScopedAdmin
 
 from .models import (
     TRANSITIONS,
@@ -16,6 +18,7 @@ from .models import (
     Membership,
     Status,
     Update,
+    check_owner,
 )
 
 
@@ -33,7 +36,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "force", "role", "team"]
     list_filter = ["force", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "team"]
@@ -101,8 +104,53 @@ def _bulk_transition(name):
     return run
 
 
+class ActionAdminForm(forms.ModelForm):
+    """Checks the owner belongs to the force, and refuses a save based on a stale page."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = [
+            "finding",
+            "title",
+            "description",
+            "owner",
+            "team",
+            "priority",
+            "start_date",
+            "due_date",
+            "rag",
+            "progress",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        finding = data.get("finding") or getattr(self.instance, "finding", None)
+        if finding is not None:
+            try:
+                check_owner(data.get("owner"), finding.inspection.force_id)
+            except ValidationError as error:
+                self.add_error("owner", error.message_dict["owner"])
+        expected = data.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = Action.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if current and current[0] != expected:
+                raise ValidationError(
+                    "Someone changed this action after you opened it. Open it again to see "
+                    "their change, then make yours."
+                )
+        return data
+
+
 @admin.register(Action)
 class ActionAdmin(ForceScopedAdmin):
+    form = ActionAdminForm
     list_display = ["title", "finding", "owner", "status", "rag", "due_date", "progress"]
     list_filter = [
         "finding__inspection__force",
@@ -142,12 +190,18 @@ class ActionAdmin(ForceScopedAdmin):
     def save_model(self, request, obj, form, change):
         # Edits through the admin are audited like edits anywhere else.
         if change:
-            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            editable = {f.name for f in Action._meta.fields}
+            fields = {n: form.cleaned_data[n] for n in form.changed_data if n in editable}
+            expected = form.cleaned_data.get("expected_version")
             obj.refresh_from_db()
-            obj.edit(by=request.user, changes=fields)
+            obj.edit(by=request.user, changes=fields, expected_version=expected)
         else:
-            super().save_model(request, obj, form, change)
-            Event.record(request.user, "action.create", obj, summary="Action raised (back office)")
+            with transaction.atomic():
+                admin.ModelAdmin.save_model(self, request, obj, form, change)
+                Event.record(
+                    request.user, "action.create", obj, summary="Action raised (back office)"
+                )
+                obj.finding_refresh_progress()
 
 
 @admin.register(Update)
@@ -204,7 +258,7 @@ class ExtensionRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditedAdmin):
     list_display = ["__str__", "board", "date"]
     list_filter = ["board__force", "board"]
     date_hierarchy = "date"

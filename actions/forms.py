@@ -217,6 +217,8 @@ class ActionForm(GDSForm):
             )
         super().__init__(*args, **kwargs)
         self.action = action
+        # Editing needs the version it was based on, so a stale save is refused.
+        self.fields["version"].required = action is not None
         self.fields["owner"].queryset = force_members(force_id)
         self.fields["start_date"] = _date_field("Start date", required=False)
         self.fields["due_date"] = _date_field(

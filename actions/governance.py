@@ -39,11 +39,12 @@ def _next_or(request, fallback):
     return fallback
 
 
-def _meeting_from(request, user):
-    pk = request.POST.get("meeting") or request.GET.get("meeting")
-    if not pk or not str(pk).isdigit():
+def _meeting_from(request, action):
+    """The meeting a decision is taken at: only one of the action's own board."""
+    pk = request.POST.get("meeting") or request.GET.get("meeting") or ""
+    if not (pk.isascii() and pk.isdigit()) or action.finding.board_id is None:
         return None
-    return Meeting.objects.filter(pk=pk, board__in=Board.objects.visible_to(user)).first()
+    return Meeting.objects.filter(pk=pk, board_id=action.finding.board_id).first()
 
 
 @login_required
@@ -72,7 +73,7 @@ def decide(request, pk):
                 note=form.cleaned_data["rationale"],
                 transition=form.cleaned_data["outcome"],
                 expected_version=form.cleaned_data["version"],
-                meeting=_meeting_from(request, request.user),
+                meeting=_meeting_from(request, action),
             )
         except ValidationError as error:
             form.add_model_errors(error)
@@ -138,7 +139,7 @@ def extension_decision(request, pk):
                 by=request.user,
                 approve=form.cleaned_data["approve"],
                 rationale=form.cleaned_data["rationale"],
-                meeting=_meeting_from(request, request.user),
+                meeting=_meeting_from(request, action),
             )
         except ValidationError as error:
             form.add_model_errors(error)

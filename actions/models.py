@@ -131,7 +131,7 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="owned_actions",
     )
     team = models.CharField(max_length=100, blank=True)
@@ -331,6 +331,8 @@ class Action(models.Model):
         unknown = set(changes) - editable
         if unknown:
             raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+        if "owner" in changes and changes["owner"] != self.owner:
+            check_owner(changes["owner"], self.force_id)
         expected = self.version if expected_version is None else expected_version
         before = self.snapshot()
         for name, value in changes.items():
@@ -378,6 +380,14 @@ class Action(models.Model):
         }
 
 
+def check_owner(owner, force_id: int) -> None:
+    """An action's owner must be an active member of its force."""
+    if owner is None:
+        return
+    if not owner.is_active or not Membership.objects.filter(user=owner, force_id=force_id).exists():
+        raise ValidationError({"owner": "Choose an owner who works in this force."})
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -391,6 +401,7 @@ def create_action(*, finding: Finding, by, **fields) -> Action:
     """Raise a new action against a finding (coordinators only)."""
     if not rules.can_manage_force(by, finding.inspection.force_id):
         raise PermissionDenied("Only a coordinator may raise actions.")
+    check_owner(fields.get("owner"), finding.inspection.force_id)
     with transaction.atomic():
         action = Action.objects.create(finding=finding, **fields)
         Event.record(
@@ -409,7 +420,7 @@ class Update(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     note = models.TextField()
@@ -466,7 +477,7 @@ class Decision(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     rationale = models.TextField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -487,7 +498,7 @@ class ExtensionRequest(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="extensions")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
     current_due_date = models.DateField(null=True)
@@ -495,7 +506,7 @@ class ExtensionRequest(models.Model):
     reason = models.TextField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     rationale = models.TextField(blank=True)
@@ -625,7 +636,7 @@ class Evidence(models.Model):
     effective_date = models.DateField(help_text="The date the evidence is effective from.")
     marking = models.CharField(max_length=20, choices=Marking.choices, default=Marking.OFFICIAL)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
     size = models.PositiveBigIntegerField(default=0)
@@ -651,6 +662,16 @@ class Evidence(models.Model):
     @property
     def name(self) -> str:
         return self.original_name or self.url
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit trail names this evidence: never by the name of sensitive items.
+
+        The trail is read by everyone who can see the action, and an OFFICIAL-SENSITIVE
+        file's name can itself be sensitive (an informant's name, an operation)."""
+        if self.marking == Marking.OFFICIAL_SENSITIVE:
+            return f"OFFICIAL-SENSITIVE evidence #{self.pk}"
+        return self.name
 
 
 def evidence_add(
@@ -701,9 +722,9 @@ def evidence_add(
         if upload:
             evidence.file.save(fields["sha256"][:12], upload, save=False)
         evidence.save()
-        summary = f"Evidence added: {evidence.name}"
+        summary = f"Evidence added: {evidence.audit_label}"
         if supersedes is not None:
-            summary = f"New version of “{supersedes.name}”: {evidence.name}"
+            summary = f"New version of “{supersedes.audit_label}”: {evidence.audit_label}"
         Event.record(
             by,
             "evidence.add",
@@ -722,7 +743,7 @@ class Event(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     force = models.ForeignKey(Force, null=True, on_delete=models.PROTECT, related_name="+")
     verb = models.CharField(max_length=50, db_index=True)
@@ -763,7 +784,7 @@ class Event(models.Model):
             verb=verb,
             object_type=obj._meta.model_name,
             object_id=str(obj.pk),
-            object_repr=str(obj)[:300],
+            object_repr=str(getattr(obj, "audit_label", obj))[:300],
             action=action if isinstance(action, Action) else None,
             summary=summary[:300],
             changes=changes or {},

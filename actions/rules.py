@@ -57,6 +57,21 @@ def can_decide(user, action, roles) -> bool:
     return user.is_superuser or board_id in board_ids(user)
 
 
+def submitter_id(action) -> int | None:
+    """Who submitted the action for closure (the author of the latest 'submit' update)."""
+    if action.status != "submitted":
+        return None
+    if not hasattr(action, "_submitter_id"):
+        action._submitter_id = (
+            action.updates.filter(status_after="submitted")
+            .exclude(status_before="submitted")
+            .order_by("-created_at", "-pk")
+            .values_list("author_id", flat=True)
+            .first()
+        )
+    return action._submitter_id
+
+
 def can_manage_force(user, force_id: int) -> bool:
     """Coordinators allocate findings and raise actions in their force."""
     return "coordinator" in roles_in(user, force_id)
@@ -70,8 +85,12 @@ def can(user, verb: str, action) -> bool:
     if verb in READ_VERBS:
         return True
     if verb in BOARD_VERBS:
-        if verb == "close" and action.owner_id == user.pk:
-            return False  # separation of duties
+        # Separation of duties: nobody signs off work they own or submitted, or
+        # decides more time for their own action.
+        if verb == "close" and user.pk in {action.owner_id, submitter_id(action)}:
+            return False
+        if verb == "decide_extension" and action.owner_id == user.pk:
+            return False
         return can_decide(user, action, roles)
     if verb in COORDINATOR_VERBS and "coordinator" in roles:
         return action.status != "closed" or verb == "reopen"

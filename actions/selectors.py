@@ -37,7 +37,7 @@ def review_queue(user):
         .order_by("updated_at")
     )
     extensions = (
-        ExtensionRequest.objects.filter(state="pending", action__in=actions)
+        ExtensionRequest.objects.filter(state="pending", action__in=actions.values("pk"))
         .exclude(requested_by=user)
         .select_related("action__owner", "action__finding__inspection", "requested_by")
         .order_by("requested_at")
@@ -48,10 +48,16 @@ def review_queue(user):
 def meeting_pack(board: Board, today: dt.date | None = None) -> dict:
     """What a board meeting's agenda holds, as querysets over the board's actions."""
     today = today or timezone.localdate()
-    actions = Action.objects.filter(finding__board=board).for_list()
+    # Scoped to the board's force too: a finding can only be overseen by its own
+    # force's boards, but the pack must not show another force's work whatever happens.
+    actions = Action.objects.filter(
+        finding__board=board, finding__inspection__force_id=board.force_id
+    ).for_list()
     return {
         "submitted": actions.awaiting_review().order_by("updated_at"),
-        "extensions": ExtensionRequest.objects.filter(state="pending", action__finding__board=board)
+        "extensions": ExtensionRequest.objects.filter(
+            state="pending", action__in=actions.values("pk")
+        )
         .select_related("action__owner", "requested_by")
         .order_by("requested_at"),
         "overdue": actions.overdue(today).order_by("due_date"),

@@ -180,7 +180,7 @@ def evidence_download(request, pk):
             request.user,
             "evidence.download",
             evidence,
-            summary=f"Evidence downloaded: {evidence.name}",
+            summary=f"Evidence downloaded: {evidence.audit_label}",
             sha256=evidence.sha256,
         )
     name = get_valid_filename(evidence.original_name) or f"evidence-{evidence.pk}"

@@ -1,9 +1,8 @@
 """Back office: each force's reminder rules; notifications and preferences to inspect."""
 
 from django.contrib import admin
-from django.db import transaction
 
-from actions.models import Event
+from inspections.admin import AuditedAdmin
 from inspections.models import Force
 from inspections.querysets import force_ids_for
 
@@ -23,31 +22,6 @@ class ForceRowsAdmin(admin.ModelAdmin):
         if db_field.name == "force" and forces is not None:
             kwargs["queryset"] = Force.objects.filter(pk__in=forces)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Back-office changes write an audit event, like changes anywhere else."""
-
-    def save_model(self, request, obj, form, change):
-        changes = {
-            name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
-            for name in form.changed_data
-        }
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            label = obj._meta.verbose_name
-            Event.record(
-                request.user,
-                f"{obj._meta.model_name}.{'edit' if change else 'create'}",
-                obj,
-                summary=f"{label[0].upper()}{label[1:]} {'changed' if change else 'set'} "
-                "(back office)",
-                changes=changes,
-            )
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (int, str, bool)) else str(value)
 
 
 @admin.register(ReminderRules)

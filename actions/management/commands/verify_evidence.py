@@ -48,7 +48,7 @@ class Command(BaseCommand):
                         None,
                         "evidence.integrity",
                         item,
-                        summary=f"Integrity check failed: {item.name} {problem[0].lower()}",
+                        summary=f"Integrity check failed: {item.audit_label} {problem[0].lower()}",
                         expected=item.sha256,
                         found=problem[2],
                         stored_as=item.file.name,

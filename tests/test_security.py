@@ -1,0 +1,188 @@
+"""Regression tests from the security review: each names the hole it keeps closed."""
+
+import pytest
+from django.db.models import ProtectedError
+from django.urls import reverse
+
+from actions.models import Action, Decision, Event, Status, create_action
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    EvidenceFactory,
+    ExtensionRequestFactory,
+    FindingFactory,
+    InspectionFactory,
+    MeetingFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _superuser():
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def test_the_timeline_never_names_sensitive_evidence(client, owner, teammate, action):
+    from django.core.files.base import ContentFile
+
+    from actions.models import evidence_add
+
+    evidence_add(
+        action=action,
+        by=owner,
+        description="Handler's notes",
+        effective_date=action.due_date,
+        marking="OFFICIAL-SENSITIVE",
+        upload=ContentFile(b"%PDF-1.4 notes", name="informant-handler-smith.pdf"),
+    )
+    client.force_login(teammate)
+    page = client.get(reverse("actions:detail", args=[action.pk]))
+    assert "informant-handler-smith" not in page.text
+    assert "OFFICIAL-SENSITIVE evidence #" in page.text
+    assert not Event.objects.filter(object_repr__contains="smith").exists()
+
+
+def test_an_action_cannot_be_given_to_someone_outside_the_force(finding, coordinator, outsider):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        create_action(finding=finding, by=coordinator, title="Plan", owner=outsider)
+    action = ActionFactory(finding=finding)
+    with pytest.raises(ValidationError):
+        action.edit(by=coordinator, changes={"owner": outsider})
+
+
+def test_the_back_office_refuses_an_owner_from_another_force(client, action, outsider):
+    client.force_login(_superuser())
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    response = client.post(
+        url,
+        {
+            "title": action.title,
+            "owner": outsider.pk,
+            "priority": "medium",
+            "due_date": action.due_date.isoformat(),
+            "expected_version": action.version,
+            "updates-TOTAL_FORMS": 0,
+            "updates-INITIAL_FORMS": 0,
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "Choose an owner who works in this force" in response.text
+    action.refresh_from_db()
+    assert action.owner != outsider
+
+
+def test_a_stale_back_office_page_cannot_overwrite_a_newer_change(client, action, coordinator):
+    client.force_login(_superuser())
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    seen = action.version
+    action.edit(by=coordinator, changes={"team": "Newer"})
+    response = client.post(
+        url,
+        {
+            "title": "Old page",
+            "owner": action.owner_id,
+            "priority": "medium",
+            "due_date": action.due_date.isoformat(),
+            "expected_version": seen,
+            "updates-TOTAL_FORMS": 0,
+            "updates-INITIAL_FORMS": 0,
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+        },
+    )
+    assert "changed this action after you opened it" in response.text
+    assert Action.objects.get().title != "Old page"
+
+
+def test_the_findings_admin_cannot_edit_actions_or_the_board(client, finding, action):
+    client.force_login(_superuser())
+    form = client.get(reverse("admin:inspections_finding_change", args=[finding.pk]))
+    assert 'name="actions-0-title"' not in form.text
+    assert 'name="board"' not in form.text
+
+
+def test_back_office_role_changes_are_audited(client, owner, force):
+    membership = owner.memberships.get()
+    client.force_login(_superuser())
+    client.post(
+        reverse("admin:actions_membership_change", args=[membership.pk]),
+        {"user": owner.pk, "force": force.pk, "role": "coordinator", "team": ""},
+    )
+    event = Event.objects.get(verb="membership.edit")
+    assert event.changes["role"] == ["owner", "coordinator"]
+
+
+def test_people_in_the_record_cannot_be_deleted(owner, action):
+    action.apply_update(by=owner, note="Started", transition="start")
+    with pytest.raises(ProtectedError):
+        owner.delete()
+
+
+def test_whoever_submitted_cannot_sign_off_after_reallocating(finding, coordinator, teammate):
+    action = ActionFactory(finding=finding, owner=coordinator, status=Status.IN_PROGRESS)
+    EvidenceFactory(action=action, uploaded_by=coordinator)
+    action.apply_update(by=coordinator, note="Done", transition="submit", closing_summary="x")
+    action.edit(by=coordinator, changes={"owner": teammate})
+    action = Action.objects.get(pk=action.pk)
+    assert not action.can(coordinator, "close")
+
+
+def test_an_owner_cannot_decide_more_time_for_their_own_action(overseen_action, board_member):
+    overseen_action.owner = board_member
+    overseen_action.save()
+    ExtensionRequestFactory(action=overseen_action, requested_by=None)
+    assert not overseen_action.can(board_member, "decide_extension")
+
+
+def test_a_decision_is_never_filed_under_another_boards_meeting(
+    client, board_member, overseen_action, force
+):
+    other = MeetingFactory(board=BoardFactory(force=force, members=[board_member]))
+    Action.objects.filter(pk=overseen_action.pk).update(status=Status.SUBMITTED)
+    client.force_login(board_member)
+    client.post(
+        reverse("actions:decide", args=[overseen_action.pk]),
+        {"outcome": "return", "rationale": "More", "version": 1, "meeting": other.pk},
+    )
+    assert Decision.objects.get().meeting is None
+
+
+def test_an_odd_meeting_number_is_ignored_not_a_server_error(client, board_member, overseen_action):
+    Action.objects.filter(pk=overseen_action.pk).update(status=Status.SUBMITTED)
+    client.force_login(board_member)
+    response = client.post(
+        reverse("actions:decide", args=[overseen_action.pk]) + "?meeting=²",
+        {"outcome": "return", "rationale": "More", "version": 1},
+    )
+    assert response.status_code == 302
+
+
+def test_a_meeting_pack_shows_only_its_own_forces_work(other_force, board, finding, outsider):
+    from actions.selectors import meeting_pack
+
+    foreign = FindingFactory(inspection=InspectionFactory(force=other_force), board=board)
+    ActionFactory(finding=foreign, status=Status.SUBMITTED)
+    ActionFactory(finding=FindingFactory(inspection=finding.inspection, board=board))
+    assert not meeting_pack(board)["submitted"].exists()
+
+
+def test_editing_an_action_needs_the_version_it_was_based_on(client, coordinator, action):
+    client.force_login(coordinator)
+    due = action.due_date
+    response = client.post(
+        reverse("actions:edit", args=[action.pk]),
+        {
+            "title": "No version",
+            "priority": "medium",
+            "due_date_0": due.day,
+            "due_date_1": due.month,
+            "due_date_2": due.year,
+        },
+    )
+    assert response.status_code == 200
+    assert Action.objects.get().title != "No version"
