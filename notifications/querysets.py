@@ -5,10 +5,22 @@ from django.db import models
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A user's own notifications; nobody else's exist for them."""
+        """A user's own notifications; nobody else's exist for them.
+
+        Notices about a force the user no longer belongs to are hidden with the force's
+        actions: someone moved to another force keeps no window on the old one.
+        """
+        from actions.models import Membership
+
         if not user.is_authenticated:
             return self.none()
-        return self.filter(recipient=user)
+        mine = self.filter(recipient=user)
+        if user.is_superuser:
+            return mine
+        return mine.filter(
+            models.Q(force__isnull=True)
+            | models.Q(force_id__in=Membership.objects.filter(user=user).values("force_id"))
+        )
 
     def in_app(self):
         return self.filter(channel="in_app")

@@ -8,7 +8,7 @@ missed "7 days before" reminder the owner still gets it, once, with the real cou
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ class Due:
     meeting: Any = None
     days: int | None = None
     reason: str = ""
+    owner_gone: bool = False  # the action's owner has left (the force or the service)
 
     @property
     def topic(self) -> str:
@@ -116,16 +117,23 @@ def action_notifications(
     rules: ReminderRules,
     coordinators: Iterable,
     board_members: Iterable,
+    owner_in_force: bool = True,
 ) -> list[Due]:
-    """Everything one open action asks for today: owner reminders, escalations, reallocation."""
+    """Everything one open action asks for today: owner reminders, escalations, reallocation.
+
+    An owner who is no longer a member of the action's force is treated like one whose
+    account is inactive: they may not see the action, so they are sent nothing about it,
+    and the coordinators are asked to reallocate it.
+    """
     due: list[Due] = []
     owner = action.owner
+    gone = why_owner_gone(owner, in_force=owner_in_force)
     quiet_since = last_activity(action)
     days_quiet = (today - quiet_since).days
     days_to_due = (action.due_date - today).days if action.due_date else None
     days_overdue = -days_to_due if days_to_due is not None else 0
 
-    if owner is not None and owner.is_active and action.status not in OWNER_QUIET_STATUSES:
+    if owner is not None and not gone and action.status not in OWNER_QUIET_STATUSES:
 
         def to_owner(rule, period, days, reason=""):
             due.append(Due(rule, owner, period, today, action=action, days=days, reason=reason))
@@ -159,13 +167,43 @@ def action_notifications(
     ):
         for person in escalate_to:
             due.append(
-                Due(Rule.ESCALATION, person, period, today, action=action, days=days, reason=reason)
+                Due(
+                    Rule.ESCALATION,
+                    person,
+                    period,
+                    today,
+                    action=action,
+                    days=days,
+                    reason=reason,
+                    owner_gone=bool(gone),
+                )
             )
 
-    if owner is not None and not owner.is_active:
+    if gone:
         for person in _people(coordinators, exclude=owner.pk):
-            due.append(Due(Rule.OWNER_LEFT, person, f"owner-{owner.pk}", today, action=action))
+            due.append(
+                Due(
+                    Rule.OWNER_LEFT,
+                    person,
+                    f"owner-{owner.pk}",
+                    today,
+                    action=action,
+                    reason=gone,
+                    owner_gone=True,
+                )
+            )
     return due
+
+
+def why_owner_gone(owner, *, in_force: bool) -> str:
+    """Why an owner can no longer be chased: "inactive", "left_force", or "" when they can."""
+    if owner is None:
+        return ""
+    if not owner.is_active:
+        return "inactive"
+    if not in_force:
+        return "left_force"
+    return ""
 
 
 def _people(*groups, exclude=None) -> list:
@@ -185,9 +223,14 @@ def notifications_due(
     rules_by_force: Mapping[int, ReminderRules],
     coordinators_by_force: Mapping[int, list],
     members_by_board: Mapping[int, list],
+    members_by_force: Mapping[int, Container[int]],
     meetings: Iterable = (),
 ) -> list[Due]:
-    """Every notification due on `today`, from open actions and upcoming meetings."""
+    """Every notification due on `today`, from open actions and upcoming meetings.
+
+    members_by_force holds the ids of the users who belong to each force: an owner who is
+    not among their action's force's members is no longer reminded about it.
+    """
     default = ReminderRules()
     due: list[Due] = []
     for action in actions:
@@ -198,6 +241,7 @@ def notifications_due(
             rules=rules_by_force.get(force_id, default),
             coordinators=coordinators_by_force.get(force_id, ()),
             board_members=members_by_board.get(action.finding.board_id, ()),
+            owner_in_force=action.owner_id in members_by_force.get(force_id, ()),
         )
     for meeting in meetings:
         rules = rules_by_force.get(meeting.board.force_id, default)

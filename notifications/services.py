@@ -74,6 +74,11 @@ def reminders_facts(today: dt.date) -> dict:
     in_force = set(
         Membership.objects.filter(user__is_active=True).values_list("force_id", "user_id")
     )
+    # An owner moved out of the action's force is not reminded about it (they cannot
+    # open it); the coordinators are asked to reallocate it instead.
+    members_by_force = defaultdict(set)
+    for force_id, user_id in in_force:
+        members_by_force[force_id].add(user_id)
     coordinators = defaultdict(list)
     for membership in Membership.objects.filter(
         role="coordinator", user__is_active=True
@@ -100,6 +105,7 @@ def reminders_facts(today: dt.date) -> dict:
         "rules_by_force": rules_by_force,
         "coordinators_by_force": coordinators,
         "members_by_board": members,
+        "members_by_force": members_by_force,
         "meetings": meetings,
     }
 
@@ -257,6 +263,24 @@ def _refusal(user) -> str:
     return ""
 
 
+def _outside_force(user, notifications: list[Notification]) -> list[Notification]:
+    """Skip the notices about a force the user no longer belongs to; return the rest.
+
+    Someone moved to another force between the notice and its email is not sent the old
+    force's details. An inactive account is left to _send, which refuses it with that reason.
+    """
+    if not user.is_active:
+        return notifications
+    forces = set(Membership.objects.filter(user=user).values_list("force_id", flat=True))
+    outside = [n.pk for n in notifications if n.force_id is not None and n.force_id not in forces]
+    if outside:
+        Notification.objects.filter(pk__in=outside).update(
+            status=Delivery.SKIPPED,
+            error=f"{texts.name(user)} is no longer a member of the force: never emailed.",
+        )
+    return [n for n in notifications if n.pk not in outside]
+
+
 def _message(user, subject: str, notifications: list[Notification], digest: bool):
     context = {
         "user": user,
@@ -303,6 +327,8 @@ def notification_deliver(notification_id: int) -> str:
     if not _claim(notification_id, timezone.now()):
         return "nothing to send"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if not _outside_force(notification.recipient, [notification]):
+        return "not sent: the recipient is no longer a member of the force"
     return _send(notification.recipient, notification.subject, [notification], digest=False)
 
 
@@ -319,6 +345,9 @@ def digest_deliver(user_id: int) -> str:
         .select_related("action", "meeting")
         .order_by("rule", "created_at", "pk")
     )
+    notifications = _outside_force(user, notifications)
+    if not notifications:
+        return "not sent: the recipient is no longer a member of the force"
     subject = f"PEELtrack: your daily digest, {texts.plural(len(notifications), 'reminder')}"
     return _send(user, subject, notifications, digest=True)
 
@@ -372,6 +401,12 @@ def notification_send_again(*, notification: Notification, by) -> None:
     }:
         raise ValidationError("Only an email that failed or was not sent can be sent again.")
     refusal = _refusal(notification.recipient)
+    if not refusal and notification.force_id is not None:
+        member = Membership.objects.filter(
+            user=notification.recipient, force_id=notification.force_id
+        ).exists()
+        if not member:
+            refusal = f"{texts.name(notification.recipient)} is no longer a member of the force."
     if refusal:
         raise ValidationError(f"Not sent again: {refusal}")
     with transaction.atomic():

@@ -104,15 +104,20 @@ def compose(due: Due, rules=None) -> tuple[str, str]:
             f"{f' and the members of the {board}' if board else ''}.\n\n"
             f"{about}\n"
             f"Owner: {name(action.owner)}"
-            f"{'' if action.owner is None or action.owner.is_active else ' (has left)'}\n"
+            f"{' (has left)' if due.owner_gone else ''}\n"
             f"Last update: {f'{last:%d %B %Y}' if last else 'none yet'}\n\n"
             "Agree a way forward with the owner: a recovery plan, an extension, or a new owner."
         )
     elif rule == Rule.OWNER_LEFT:
         subject = f"Reallocate: {action.title} (owner has left)"
+        why = (
+            "is no longer a member of this force"
+            if due.reason == "left_force"
+            else "no longer has an active account"
+        )
         body = (
-            f"{name(action.owner)} no longer has an active account, so nobody is being "
-            f"reminded about this action.\n\n{about}\n\n"
+            f"{name(action.owner)} {why}, so nobody is being reminded about this action."
+            f"\n\n{about}\n\n"
             "Choose a new owner for it."
         )
     else:  # pragma: no cover - every rule is handled above

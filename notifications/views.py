@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -106,17 +106,24 @@ def _chased_forces(user) -> list[int] | None:
 
 @login_required
 def deliveries(request):
-    """For coordinators: emails that failed, actions whose owner has left, recent escalations."""
+    """For coordinators: emails that failed, actions whose owner has left (the service or
+    the force), recent escalations."""
     forces = _chased_forces(request.user)
     undelivered = (
         Notification.objects.undelivered()
         .for_forces(forces)
         .select_related("recipient", "action", "meeting")
     )
+    # Owners who left: their account was closed, or they no longer belong to the force.
+    owner_in_force = Membership.objects.filter(
+        user_id=OuterRef("owner_id"), force_id=OuterRef("finding__inspection__force_id")
+    )
     left = (
         Action.objects.visible_to(request.user)
         .open()
-        .filter(owner__is_active=False)
+        .filter(owner__isnull=False)
+        .annotate(owner_in_force=Exists(owner_in_force))
+        .filter(Q(owner__is_active=False) | Q(owner_in_force=False))
         .select_related("owner", "finding__inspection")
         .order_by("due_date", "pk")
     )

@@ -1,5 +1,6 @@
 """The REST API (/api/v1/), its OpenAPI schema and docs, and the API tokens page."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -32,7 +33,13 @@ v1 = [path("me/", api_views.MeView.as_view(), name="me"), *router.urls]
 urlpatterns = [
     path("api/v1/", include((v1, "api-v1"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Both need a signed-in user (SERVE_PERMISSIONS); the docs page, for browsers, sends
+    # a visitor to sign in first rather than answering 401.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("api/tokens/", api_views.tokens, name="api-tokens"),
     path("api/tokens/<int:pk>/revoke/", api_views.token_revoke_view, name="api-token-revoke"),
     # Anything else under /api/ answers in the API's JSON error shape, not an HTML page.

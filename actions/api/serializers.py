@@ -9,7 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inspections.models import Board, Finding
+from inspections.querysets import force_ids_for
 
+from ..forms import force_members
 from ..models import (
     RAG,
     Action,
@@ -47,6 +49,33 @@ def person(user) -> str | None:
 
 def meetings_visible_to(user):
     return Meeting.objects.filter(board__in=Board.objects.visible_to(user))
+
+
+# Said of an owner id that is not an active member of the force, whether the id belongs to
+# someone in another force or to nobody: the answer must not tell the two apart.
+NOT_A_MEMBER = "Choose someone who belongs to the action's force: see /api/v1/people/."
+NOT_THIS_BOARD = (
+    "Choose a meeting of the board that oversees this action (the {board}); this one is a "
+    "meeting of the {other}."
+)
+NO_BOARD = "This action has no overseeing board, so the decision cannot be filed under a meeting."
+
+
+def checked_meeting(meeting, action):
+    """The meeting, if it belongs to the board overseeing the action; else a field error.
+
+    A decision is recorded in that board's minutes, never another board's.
+    """
+    if meeting is None or action is None:
+        return meeting
+    board_id = action.finding.board_id
+    if board_id is None:
+        raise serializers.ValidationError(NO_BOARD)
+    if meeting.board_id != board_id:
+        raise serializers.ValidationError(
+            NOT_THIS_BOARD.format(board=action.finding.board, other=meeting.board)
+        )
+    return meeting
 
 
 def _user(serializer):
@@ -128,16 +157,37 @@ class ActionFieldsSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
+        queryset=get_user_model().objects.none(),
         allow_null=True,
         required=False,
         default=None,
         help_text="A user id: someone who belongs to the action's force (see /people/).",
+        error_messages={"does_not_exist": NOT_A_MEMBER, "incorrect_type": NOT_A_MEMBER},
     )
     team = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField(help_text="Today or later (an unchanged date may be past).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = self.owner_choices()
+
+    def owner_choices(self):
+        """Who may own the action: the active members of its force (context "force_id"),
+        as on the edit page; without one, of the requester's forces. Anyone else answers
+        like an id that does not exist."""
+        force_id = self.context.get("force_id")
+        if force_id is not None:
+            return force_members(force_id)
+        user = _user(self)
+        if user is None:
+            return get_user_model().objects.none()
+        people = get_user_model().objects.filter(is_active=True)
+        forces = force_ids_for(user)
+        if forces is not None:
+            people = people.filter(memberships__force_id__in=forces)
+        return people.distinct()
 
 
 class ActionCreateSerializer(ActionFieldsSerializer):
@@ -152,6 +202,15 @@ class ActionCreateSerializer(ActionFieldsSerializer):
             self.fields["finding"].queryset = Finding.objects.visible_to(user).select_related(
                 "inspection"
             )
+
+    def validate(self, attrs):
+        """The owner must belong to the finding's force, like an unknown id otherwise."""
+        owner, finding = attrs.get("owner"), attrs.get("finding")
+        if owner is None or finding is None:
+            return attrs
+        if not force_members(finding.inspection.force_id).filter(pk=owner.pk).exists():
+            raise serializers.ValidationError({"owner": [NOT_A_MEMBER]})
+        return attrs
 
 
 class ActionEditSerializer(ActionFieldsSerializer):
@@ -198,14 +257,18 @@ class DecisionInputSerializer(TransitionSerializer):
         queryset=Meeting.objects.none(),
         required=False,
         allow_null=True,
-        help_text="The board meeting the decision was taken at, if any.",
+        help_text="A meeting of the board overseeing the action, where the decision was "
+        "taken, if any.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = _user(self)
         if user is not None:
-            self.fields["meeting"].queryset = meetings_visible_to(user)
+            self.fields["meeting"].queryset = meetings_visible_to(user).select_related("board")
+
+    def validate_meeting(self, meeting):
+        return checked_meeting(meeting, self.context.get("action"))
 
 
 class UpdateSerializer(serializers.ModelSerializer):
@@ -364,14 +427,21 @@ class ExtensionDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField(help_text="true moves the due date; false keeps it.")
     rationale = serializers.CharField(help_text="The reason for the decision.")
     meeting = serializers.PrimaryKeyRelatedField(
-        queryset=Meeting.objects.none(), required=False, allow_null=True
+        queryset=Meeting.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="A meeting of the board overseeing the action, where the decision was "
+        "taken, if any.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = _user(self)
         if user is not None:
-            self.fields["meeting"].queryset = meetings_visible_to(user)
+            self.fields["meeting"].queryset = meetings_visible_to(user).select_related("board")
+
+    def validate_meeting(self, meeting):
+        return checked_meeting(meeting, self.context.get("action"))
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -64,6 +64,9 @@ def checked_by_action_form(*, force_id: int, action: Action | None, values: dict
     data = {name: values.get(name) or "" for name in ("title", "description", "team", "priority")}
     owner = values.get("owner")
     data["owner"] = owner.pk if owner else ""
+    # The API checks the version itself (expected_version, stale_refused): the form is
+    # given the action's current one.
+    data["version"] = action.version if action is not None else ""
     for name in ("start_date", "due_date"):
         day = values.get(name)
         parts = (day.day, day.month, day.year) if day else ("", "", "")
@@ -181,7 +184,9 @@ class ActionViewSet(ReadOnlyViewSet):
             closed = " while it is closed: reopen it first" if not action.is_open else ""
             raise PermissionDenied(f"You may not edit this action{closed}.")
         data = s.ActionEditSerializer(
-            data=request.data, partial=True, context=self.get_serializer_context()
+            data=request.data,
+            partial=True,
+            context={**self.get_serializer_context(), "force_id": action.force_id},
         )
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -203,7 +208,9 @@ class ActionViewSet(ReadOnlyViewSet):
         action = self.get_object()
         if not action.can(request.user, name):
             raise PermissionDenied(f"You may not “{TRANSITIONS[name].label.lower()}” this action.")
-        data = serializer_class(data=request.data, context=self.get_serializer_context())
+        data = serializer_class(
+            data=request.data, context={**self.get_serializer_context(), "action": action}
+        )
         data.is_valid(raise_exception=True)
         values = data.validated_data
         expected, by_header = expected_version(request, values.get("version"), False)
@@ -492,7 +499,8 @@ class ExtensionRequestViewSet(ReadOnlyViewSet):
         if not extension.action.can(request.user, "decide_extension"):
             raise PermissionDenied("You may not decide this extension request.")
         data = s.ExtensionDecisionInputSerializer(
-            data=request.data, context=self.get_serializer_context()
+            data=request.data,
+            context={**self.get_serializer_context(), "action": extension.action},
         )
         data.is_valid(raise_exception=True)
         values = data.validated_data

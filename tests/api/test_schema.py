@@ -3,6 +3,9 @@
 import pytest
 import yaml
 from django.core.management import call_command
+from django.urls import reverse
+
+from api.models import token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +19,8 @@ def test_the_schema_validates_with_no_warnings(tmp_path):
     assert "/api/v1/actions/{id}/sign-off/" in schema["paths"]
 
 
-def test_the_schema_and_docs_are_served(client):
+def test_the_schema_and_docs_are_served_to_signed_in_users(client, owner):
+    client.force_login(owner)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"PEELtrack API" in schema.content
@@ -25,12 +29,36 @@ def test_the_schema_and_docs_are_served(client):
     assert "/static/drf_spectacular_sidecar/" in docs.text  # no CDN: works offline
 
 
+def test_the_schema_is_not_served_to_anonymous_visitors(client, api):
+    for anonymous in (client, api()):
+        response = anonymous.get("/api/schema/")
+        assert response.status_code == 401
+        assert b"PEELtrack API" not in response.content
+        assert b"/api/v1/actions/" not in response.content
+
+
+def test_the_docs_send_anonymous_visitors_to_sign_in(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/api/docs/"
+
+
+def test_the_schema_is_served_to_a_token(api, owner):
+    _token, secret = token_create(user=owner, name="client generator")
+    response = api().get("/api/schema/", HTTP_AUTHORIZATION=f"Token {secret}")
+    assert response.status_code == 200
+    assert b"PEELtrack API" in response.content
+
+
 @pytest.fixture(scope="module")
 def served():
-    """The schema as /api/schema/ serves it (generated once for these tests)."""
-    from django.test import Client
+    """The schema as /api/schema/ serves it (generated once, in-process, for these tests:
+    the served one needs a signed-in user)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiYamlRenderer
 
-    return yaml.safe_load(Client().get("/api/schema/").content)
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return yaml.safe_load(OpenApiYamlRenderer().render(schema))
 
 
 def test_every_operation_documents_its_errors(served):

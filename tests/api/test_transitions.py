@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from actions.api.serializers import NOT_A_MEMBER
 from actions.models import Action, Decision, Event, Evidence, ExtensionRequest, Update
 from tests.api.conftest import set_status
 from tests.factories import BoardFactory, ExtensionRequestFactory, ForceFactory, MeetingFactory
@@ -110,6 +111,39 @@ def test_a_meeting_of_another_force_is_not_accepted(api, board_member, overseen_
     response = _post(api(board_member), action, "sign-off", {"note": "x", "meeting": elsewhere.pk})
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["meeting"]
+
+
+@pytest.mark.parametrize("endpoint", ["sign-off", "return"])
+def test_a_decision_cannot_be_filed_under_another_boards_meeting(
+    api, board_member, overseen_action, force, endpoint
+):
+    action = set_status(overseen_action, "submitted")
+    ethics = MeetingFactory(board=BoardFactory(force=force, name="Ethics committee"))
+    response = _post(api(board_member), action, endpoint, {"note": "x", "meeting": ethics.pk})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "meeting": [
+            "Choose a meeting of the board that oversees this action (the Management board); "
+            "this one is a meeting of the Ethics committee."
+        ]
+    }
+    assert not Decision.objects.exists()
+    assert Action.objects.get(pk=action.pk).status == "submitted"
+
+
+def test_a_decision_on_an_action_with_no_board_cannot_name_a_meeting(
+    api, coordinator, action, board
+):
+    action = set_status(action, "submitted")
+    response = _post(
+        api(coordinator),
+        action,
+        "sign-off",
+        {"note": "x", "meeting": MeetingFactory(board=board).pk},
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["meeting"]
+    assert not Decision.objects.exists()
 
 
 def test_a_progress_update_keeps_the_status(api, owner, action):
@@ -249,6 +283,24 @@ def test_a_decided_request_cannot_be_decided_again(api, board_member, overseen_a
     assert ExtensionRequest.objects.get(pk=extension.pk).state == "rejected"
 
 
+def test_an_extension_cannot_be_decided_at_another_boards_meeting(
+    api, board_member, overseen_action, force
+):
+    extension = ExtensionRequestFactory(action=overseen_action)
+    ethics = MeetingFactory(board=BoardFactory(force=force, name="Ethics committee"))
+    url = f"/api/v1/extension-requests/{extension.pk}/decide/"
+    body = {"approve": True, "rationale": "Reasonable", "meeting": ethics.pk}
+    response = api(board_member).post(url, body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["meeting"]
+    assert "Management board" in response.json()["errors"]["meeting"][0]
+    assert ExtensionRequest.objects.get(pk=extension.pk).state == "pending"
+    own = MeetingFactory(board=overseen_action.finding.board)
+    response = api(board_member).post(url, {**body, "meeting": own.pk}, format="json")
+    assert response.status_code == 200
+    assert ExtensionRequest.objects.get(pk=extension.pk).meeting == own
+
+
 # --- raising and editing -----------------------------------------------------
 
 
@@ -281,11 +333,11 @@ def test_the_api_keeps_the_edit_pages_rules(api, coordinator, finding, outsider)
     }
     response = api(coordinator).post("/api/v1/actions/", body, format="json")
     assert response.status_code == 400
-    errors = response.json()["errors"]
-    assert errors["owner"] == [
-        "Select a valid choice. That choice is not one of the available choices."
-    ]
-    assert errors["due_date"] == ["The due date must be today or in the future"]
+    # Someone in another force is refused like an id that does not exist.
+    assert response.json()["errors"]["owner"] == [NOT_A_MEMBER]
+    response = api(coordinator).post("/api/v1/actions/", {**body, "owner": None}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["due_date"] == ["The due date must be today or in the future"]
     assert not Action.objects.exists()
 
 

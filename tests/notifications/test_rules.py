@@ -105,6 +105,35 @@ def test_the_rules_need_no_database():
     ]
 
 
+def test_an_owner_outside_the_actions_force_is_sent_nothing_and_coordinators_reallocate():
+    owner = SimpleNamespace(pk=1, is_active=True)
+    coordinator = SimpleNamespace(pk=2, is_active=True)
+    action = SimpleNamespace(
+        pk=9,
+        owner=owner,
+        owner_id=1,
+        status="in_progress",
+        due_date=days(-20),
+        created_at=at(days(-90)),
+        last_update_at=at(days(-40)),
+        finding=SimpleNamespace(board_id=None),
+    )
+    due = rules.action_notifications(
+        action,
+        today=days(0),
+        rules=ReminderRules(),
+        coordinators=[coordinator],
+        board_members=[],
+        owner_in_force=False,
+    )
+    assert {d.recipient.pk for d in due} == {2}
+    assert {(d.rule, d.owner_gone) for d in due} == {
+        (Rule.ESCALATION, True),
+        (Rule.OWNER_LEFT, True),
+    }
+    assert [d.reason for d in due if d.rule == Rule.OWNER_LEFT] == ["left_force"]
+
+
 # --- day by day, through send_reminders ----------------------------------------------------
 
 

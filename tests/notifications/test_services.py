@@ -7,11 +7,11 @@ import smtplib
 import pytest
 import time_machine
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.locmem import EmailBackend
 
-from actions.models import Event
-from notifications import services
+from actions.models import Event, Membership
+from notifications import services, texts
 from notifications.models import MAX_ATTEMPTS, Notification, Preference, ReminderRules, Rule
 from tests.factories import (
     ActionFactory,
@@ -222,6 +222,87 @@ def test_an_owner_who_left_is_never_emailed_and_coordinators_are_told_to_realloc
     assert flagged.recipient == coordinator
     assert flagged.link == f"/actions/{action.pk}/edit/"
     assert Event.objects.filter(verb="action.owner_left", action=action).count() == 1
+
+
+def test_an_owner_moved_out_of_the_force_is_not_reminded_and_coordinators_are_told_to_reallocate(
+    action, owner, coordinator
+):
+    Membership.objects.filter(user=owner).delete()  # moved to another force; still active
+    action.due_date = TODAY + dt.timedelta(days=7)
+    action.save()
+    run_on(TODAY)
+    run_on(TODAY + dt.timedelta(days=1))
+    assert not Notification.objects.filter(recipient=owner).exists()
+    assert owner.email not in {m.to[0] for m in mail.outbox}
+    flagged = notices(rule=Rule.OWNER_LEFT).get()
+    assert flagged.recipient == coordinator
+    assert "is no longer a member of this force" in flagged.body
+    assert flagged.link == f"/actions/{action.pk}/edit/"
+    assert Event.objects.filter(verb="action.owner_left", action=action).count() == 1
+
+
+def test_an_owner_moved_out_of_the_force_is_not_sent_its_escalations(
+    overseen_action, owner, coordinator, board
+):
+    board.members.add(owner)  # still on the board's list, but no longer in the force
+    Membership.objects.filter(user=owner).delete()
+    overseen_action.due_date = overdue_by(15)
+    overseen_action.save()
+    run_on(TODAY)
+    assert not Notification.objects.filter(recipient=owner).exists()
+    escalation = notices(rule=Rule.ESCALATION, recipient=coordinator).get()
+    assert f"Owner: {texts.name(owner)} (has left)" in escalation.body
+
+
+def test_an_owner_in_another_force_too_is_still_reminded_about_this_ones_actions(
+    action, owner, other_force
+):
+    MembershipFactory(user=owner, force=other_force, role="owner")
+    action.due_date = TODAY + dt.timedelta(days=7)
+    action.save()
+    run_on(TODAY)
+    assert notices(rule=Rule.DUE_SOON, recipient=owner).count() == 1
+    assert not notices(rule=Rule.OWNER_LEFT).exists()
+
+
+def test_someone_moved_out_of_the_force_before_the_email_goes_is_not_emailed(action, owner):
+    action.due_date = TODAY + dt.timedelta(days=7)
+    action.save()
+    with time_machine.travel(at(TODAY), tick=False):
+        due, rules_by_force = services.reminders_due(TODAY)
+        services.notifications_create(due, rules_by_force=rules_by_force)
+        Membership.objects.filter(user=owner).delete()
+        services.deliveries_queue()
+    email = emails(recipient=owner).get()
+    assert email.status == "skipped"
+    assert "no longer a member of the force" in email.error
+    assert mail.outbox == []
+
+
+def test_a_digest_leaves_out_what_is_about_a_force_the_reader_left(
+    action, owner, other_force, coordinator
+):
+    Preference.objects.create(user=owner, email="daily")
+    MembershipFactory(user=owner, force=other_force, role="owner")
+    theirs = ActionFactory(
+        finding__inspection__force=other_force, owner=owner, due_date=TODAY + dt.timedelta(days=7)
+    )
+    action.due_date = TODAY + dt.timedelta(days=7)
+    action.save()
+    with time_machine.travel(at(TODAY), tick=False):
+        due, rules_by_force = services.reminders_due(TODAY)
+        services.notifications_create(due, rules_by_force=rules_by_force)
+        Membership.objects.filter(user=owner, force=action.force_id).delete()
+        services.deliveries_queue()
+    [digest] = mail.outbox
+    assert theirs.title in digest.body
+    assert action.title not in digest.body
+    assert "1 reminder" in digest.subject
+    assert emails(recipient=owner, action=action).get().status == "skipped"
+    with pytest.raises(ValidationError, match="no longer a member of the force"):
+        services.notification_send_again(
+            notification=emails(recipient=owner, action=action).get(), by=coordinator
+        )
 
 
 def test_someone_who_leaves_before_the_email_goes_is_not_emailed(action, owner):

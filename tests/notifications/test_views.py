@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Event
+from actions.models import Event, Membership
 from notifications.models import Notification, Preference
-from tests.factories import ActionFactory, UserFactory
+from tests.factories import ActionFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +236,38 @@ def test_actions_whose_owner_left_are_listed_for_reallocation(
     assert reverse("actions:edit", args=[action.pk]) in response.text
     client.force_login(outsider)
     assert action.title not in client.get(reverse("notifications:deliveries")).text
+
+
+def test_actions_whose_owner_left_the_force_are_listed_for_reallocation(
+    client, coordinator, owner, action
+):
+    Membership.objects.filter(user=owner).delete()  # moved to another force; still active
+    client.force_login(coordinator)
+    response = client.get(reverse("notifications:deliveries"))
+    assert action.title in response.text
+    assert "No longer a member of this force" in response.text
+    assert reverse("actions:edit", args=[action.pk]) in response.text
+
+
+def test_actions_whose_owner_is_still_in_the_force_are_not_listed_for_reallocation(
+    client, coordinator, owner, action, other_force
+):
+    MembershipFactory(user=owner, force=other_force, role="owner")  # in two forces
+    client.force_login(coordinator)
+    response = client.get(reverse("notifications:deliveries"))
+    assert action.title not in response.text
+
+
+def test_notices_about_a_force_you_left_leave_your_inbox(client, owner, action):
+    old = notify(owner, action=action, subject="Due in 7 days: old force's action")
+    general = notify(owner, subject="A notice about no force")
+    Membership.objects.filter(user=owner).delete()
+    client.force_login(owner)
+    response = client.get(reverse("notifications:list"))
+    assert old.subject not in response.text
+    assert general.subject in response.text
+    assert client.get(reverse("notifications:open", args=[old.pk])).status_code == 404
+    assert Notification.objects.visible_to(owner).unread().count() == 1
 
 
 def test_the_coordinators_page_is_in_the_navigation(client, coordinator, owner):
