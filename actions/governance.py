@@ -221,7 +221,7 @@ def finding_oversight(request, pk):
     finding = _finding_or_404(request, pk)
     if not rules.can_manage_force(request.user, finding.inspection.force_id):
         raise PermissionDenied
-    if "status" in request.POST:
+    if request.POST.get("form") == "inspectorate":
         form = InspectorateForm(request.POST)
         if form.is_valid():
             try:

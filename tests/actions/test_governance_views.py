@@ -185,12 +185,26 @@ def test_a_coordinator_sets_the_board_and_the_inspectorates_view(
     client, coordinator, finding, board
 ):
     client.force_login(coordinator)
-    client.post(reverse("actions:oversight", args=[finding.pk]), {"board": board.pk})
+    url = reverse("actions:oversight", args=[finding.pk])
+    client.post(url, {"form": "board", "board": board.pk})
     finding.refresh_from_db()
     assert finding.board == board
-    client.post(reverse("actions:oversight", args=[finding.pk]), {"status": "no_further_action"})
+    client.post(url, {"form": "inspectorate", "status": "no_further_action"})
     finding.refresh_from_db()
     assert finding.inspectorate_status == "no_further_action"
+
+
+def test_recording_no_inspectorate_view_says_so_and_keeps_the_board(
+    client, coordinator, finding, board
+):
+    finding.board = board
+    finding.save()
+    client.force_login(coordinator)
+    url = reverse("actions:oversight", args=[finding.pk])
+    page = client.post(url, {"form": "inspectorate"}, follow=True)
+    assert "Choose the inspectorate" in page.text
+    finding.refresh_from_db()
+    assert finding.board == board
 
 
 def test_dashboard_figures_come_from_the_data(client, coordinator, inspection, finding):
