@@ -180,7 +180,22 @@ class Command(BaseCommand):
         return created
 
 
+# Titles a coordinator would write for the sample report's findings.
+DEMO_TITLES = {
+    "debriefing": "Review armed policing debrief procedures",
+    "use of force": "Monitor the use-of-force data set",
+    "stop and search": "Monitor the stop and search data set",
+    "lowest level of vetting": "Clear the vetting backlog",
+    "vetting decisions": "Monitor vetting decisions for disproportionality",
+    "threat assessment": "Counter-corruption threat assessment and control strategy",
+    "capability and capacity": "Resource the counter-corruption unit",
+}
+
+
 def _title(text: str) -> str:
+    for phrase, title in DEMO_TITLES.items():
+        if phrase in text:
+            return title
     words = text.split()
     title = " ".join(words[:12])
     return title if len(words) <= 12 else f"{title}…"
