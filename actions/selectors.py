@@ -2,14 +2,14 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from inspections.models import Board, Grade, Pillar, Theme
 
 from . import rules
-from .models import RAG, Action, ExtensionRequest, Status
+from .models import RAG, Action, ExtensionRequest, Status, Update
 
 DUE_SOON_DAYS = 30
 
@@ -29,9 +29,18 @@ def decidable_actions(user):
 def review_queue(user):
     """Submitted actions and pending extension requests that user may decide."""
     actions = decidable_actions(user)
+    # Who submitted each action (the latest 'submit'): they may not sign it off either.
+    submitter = Subquery(
+        Update.objects.filter(action=OuterRef("pk"), status_after="submitted")
+        .exclude(status_before="submitted")
+        .order_by("-created_at", "-pk")
+        .values("author")[:1]
+    )
     submitted = (
         actions.awaiting_review()
         .exclude(owner=user)
+        .annotate(submitter=submitter)
+        .filter(Q(submitter__isnull=True) | ~Q(submitter=user.pk))
         .for_list()
         .select_related("finding__board")
         .order_by("updated_at")

@@ -1437,6 +1437,11 @@ class _FindingReader:
             r"our inspection found:?", self.units[position].text, re.I
         ):
             position += 1
+        if position < len(self.units) and re.fullmatch(
+            r"(accelerated )?causes? of concern:?", self.units[position].text, re.I
+        ):
+            # A section heading ("Causes of concern") over the first cause's own heading.
+            return position
         if position >= len(self.units) or self._ends_block(self.units[position]):
             self.warnings.append(
                 f"'{heading.text}' on line {heading.line} is not followed by any text."

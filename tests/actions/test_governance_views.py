@@ -262,3 +262,20 @@ def test_the_pack_and_queue_cost_the_same_queries_for_5_or_50_actions(
         assert client.get(reverse("actions:meeting", args=[meeting.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("actions:review")).status_code == 200
+
+
+def test_the_review_queue_leaves_out_what_the_member_submitted(
+    client, board_member, overseen_action
+):
+    from actions.models import Update
+
+    _submit(overseen_action)
+    Update.objects.create(
+        action=overseen_action,
+        author=board_member,
+        note="Submitted on the owner's behalf",
+        status_before="in_progress",
+        status_after="submitted",
+    )
+    client.force_login(board_member)
+    assert "Submitted for closure (0)" in client.get(reverse("actions:review")).text

@@ -981,3 +981,31 @@ def test_the_format_is_detected_by_content_not_by_extension():
     assert extract_text(REPORT_PDF.read_bytes(), "report.txt")[1] == "pdf"
     assert extract_text(b"<!DOCTYPE html><p>Hello</p>", "report.pdf")[1] == "html"
     assert extract_text(b"Plain words", "report.html")[1] == "text"
+
+
+def test_a_causes_of_concern_section_over_its_first_cause_gives_no_false_warning():
+    text = "\n".join(
+        [
+            "PEEL 2021/22",
+            "An inspection of Exampleshire Police",
+            "Published: 14 September 2022",
+            "",
+            "Causes of concern",
+            "",
+            "Cause of concern",
+            "The force is not answering emergency calls promptly enough.",
+            "",
+            "Recommendations",
+            "Within three months, the force should:",
+            "• make sure it has enough call handlers to meet demand; and",
+            "• monitor abandoned call rates.",
+            "",
+            "Responding to the public",
+            "Requires improvement",
+        ]
+    )
+    result = parse_report(text)
+    assert result["warnings"] == []
+    kinds = [f["kind"] for f in result["findings"]]
+    assert kinds == ["cause_of_concern", "recommendation", "recommendation"]
+    assert {f["parent"] for f in result["findings"][1:]} == {0}
