@@ -29,7 +29,10 @@ from .models import (
     extension_decide,
     extension_request,
 )
-from .views import _action_or_404, _finding_or_404, _refuse_stale
+from .views import _action_or_404, _finding_or_404, _page, _refuse_stale
+
+# The review queue shows the oldest extension requests first, this many at a time.
+EXTENSIONS_SHOWN = 100
 
 
 def _next_or(request, fallback):
@@ -51,9 +54,12 @@ def _meeting_from(request, action):
 def review(request):
     """The board member's queue: what is waiting for their decision."""
     submitted, extensions = selectors.review_queue(request.user)
-    return render(
-        request, "actions/review.html", {"submitted": submitted, "extensions": extensions}
-    )
+    context = {
+        "page": _page(request, submitted),
+        "extensions": extensions[:EXTENSIONS_SHOWN],
+        "extension_count": extensions.count(),
+    }
+    return render(request, "actions/review.html", context)
 
 
 @login_required

@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods
 
@@ -302,8 +303,14 @@ def inspection_detail(request, pk):
     inspection = get_object_or_404(
         Inspection.objects.visible_to(request.user).select_related("force"), pk=pk
     )
-    findings = inspection.findings.select_related("judgment").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("owner"))
+    # Counts, not the actions themselves: an inspection can carry thousands of them.
+    today = timezone.localdate()
+    findings = inspection.findings.select_related("judgment").annotate(
+        action_count=Count("actions"),
+        closed_count=Count("actions", filter=Q(actions__status="closed")),
+        overdue_count=Count(
+            "actions", filter=Q(actions__due_date__lt=today) & ~Q(actions__status="closed")
+        ),
     )
     judgments = list(inspection.judgments.all())
     context = {

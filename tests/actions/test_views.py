@@ -360,3 +360,20 @@ def test_the_action_page_costs_the_same_queries_however_long_its_history(
     # session, user, memberships, action, roles, evidence, count, timeline, unread count
     with django_assert_max_num_queries(11):
         assert client.get(reverse("actions:detail", args=[action.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_inspection_page_costs_the_same_queries_for_5_or_50_actions(
+    client, coordinator, inspection, rows, django_assert_max_num_queries
+):
+    findings = [FindingFactory(inspection=inspection) for _ in range(rows // 5)]
+    for n in range(rows):
+        ActionFactory(finding=findings[n % len(findings)])
+    for finding in findings:
+        ActionFactory(finding=finding, status="closed")
+    client.force_login(coordinator)
+    # session, user, memberships (nav), unread notices, inspection, judgments, findings
+    # with their action counts, roles
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("actions:inspection", args=[inspection.pk]))
+    assert "1 closed" in response.text
