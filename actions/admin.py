@@ -53,7 +53,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.overdue()
         if self.value() == "no":
-            return queryset.exclude(pk__in=queryset.overdue().values("pk"))
+            return queryset.exclude(queryset.overdue_q())
         return queryset
 
 

@@ -22,6 +22,7 @@ from .models import (
     Status,
     Update,
 )
+from .querysets import ActionQuerySet
 
 
 def _visible_inspections(request):
@@ -43,6 +44,11 @@ def _visible_owners(request):
 
 
 YES_NO = [("true", "Yes"), ("false", "No")]
+
+
+def _include(queryset, condition, value: bool):
+    """Rows meeting condition (value true) or not meeting it (false)."""
+    return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -125,16 +131,13 @@ class ActionFilter(django_filters.FilterSet):
         )
 
     def filter_overdue(self, queryset, name, value):
-        overdue = queryset.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        return _include(queryset, ActionQuerySet.overdue_q(), value)
 
     def filter_due_soon(self, queryset, name, value):
-        soon = queryset.due_soon().values("pk")
-        return queryset.filter(pk__in=soon) if value else queryset.exclude(pk__in=soon)
+        return _include(queryset, ActionQuerySet.due_soon_q(), value)
 
     def filter_stale(self, queryset, name, value):
-        stale = queryset.stale().values("pk")
-        return queryset.filter(pk__in=stale) if value else queryset.exclude(pk__in=stale)
+        return _include(queryset, ActionQuerySet.stale_q(), value)
 
 
 # What an auditor looks for, by the first part of an event's verb.

@@ -17,23 +17,43 @@ class ActionQuerySet(models.QuerySet):
         forces = force_ids_for(user)
         return self if forces is None else self.filter(finding__inspection__force_id__in=forces)
 
-    def open(self):
-        return self.exclude(status="closed")
+    # Each "state" is a Q as well as a method, so filters can include or exclude it
+    # directly (a pk__in subquery over an annotated list is slow on PostgreSQL).
+    @staticmethod
+    def open_q() -> models.Q:
+        return ~models.Q(status="closed")
 
-    def overdue(self, today: dt.date | None = None):
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+    @classmethod
+    def overdue_q(cls, today: dt.date | None = None) -> models.Q:
+        return cls.open_q() & models.Q(due_date__lt=today or timezone.localdate())
 
-    def due_soon(self, days: int = 30, today: dt.date | None = None):
+    @classmethod
+    def due_soon_q(cls, days: int = 30, today: dt.date | None = None) -> models.Q:
         today = today or timezone.localdate()
-        return self.open().filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days))
+        return cls.open_q() & models.Q(
+            due_date__gte=today, due_date__lte=today + dt.timedelta(days)
+        )
 
-    def stale(self, now: dt.datetime | None = None):
-        """Open actions with no update for STALE_AFTER_DAYS (counting from creation if none)."""
+    @classmethod
+    def stale_q(cls, now: dt.datetime | None = None) -> models.Q:
+        """Open, with no update for STALE_AFTER_DAYS (counting from creation if none)."""
         cutoff = (now or timezone.now()) - dt.timedelta(days=settings.STALE_AFTER_DAYS)
-        return self.open().filter(
+        return cls.open_q() & (
             models.Q(last_update_at__lt=cutoff)
             | models.Q(last_update_at__isnull=True, created_at__lt=cutoff)
         )
+
+    def open(self):
+        return self.filter(self.open_q())
+
+    def overdue(self, today: dt.date | None = None):
+        return self.filter(self.overdue_q(today))
+
+    def due_soon(self, days: int = 30, today: dt.date | None = None):
+        return self.filter(self.due_soon_q(days, today))
+
+    def stale(self, now: dt.datetime | None = None):
+        return self.filter(self.stale_q(now))
 
     def awaiting_review(self):
         return self.filter(status="submitted")
