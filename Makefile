@@ -44,7 +44,7 @@ run: demo
 	@mkdir -p var
 	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py demo_logins; \
+	$(PY) manage.py demo_logins --url http://$(HOST)/; \
 	echo "Reminder emails the demo sends are written to var/worker.log"; \
 	$(PY) manage.py runserver $(HOST)
 
