@@ -250,8 +250,8 @@ class SubmitSerializer(TransitionSerializer):
     )
 
 
-class DecisionInputSerializer(TransitionSerializer):
-    """Sign off or return: the note is the board's rationale."""
+class TakenAtMeeting(serializers.Serializer):
+    """A decision may name the meeting of the action's board where it was taken."""
 
     meeting = serializers.PrimaryKeyRelatedField(
         queryset=Meeting.objects.none(),
@@ -269,6 +269,10 @@ class DecisionInputSerializer(TransitionSerializer):
 
     def validate_meeting(self, meeting):
         return checked_meeting(meeting, self.context.get("action"))
+
+
+class DecisionInputSerializer(TakenAtMeeting, TransitionSerializer):
+    """Sign off or return: the note is the board's rationale."""
 
 
 class UpdateSerializer(serializers.ModelSerializer):
@@ -423,25 +427,9 @@ class ExtensionRequestInputSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the action needs more time.")
 
 
-class ExtensionDecisionInputSerializer(serializers.Serializer):
+class ExtensionDecisionInputSerializer(TakenAtMeeting):
     approve = serializers.BooleanField(help_text="true moves the due date; false keeps it.")
     rationale = serializers.CharField(help_text="The reason for the decision.")
-    meeting = serializers.PrimaryKeyRelatedField(
-        queryset=Meeting.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A meeting of the board overseeing the action, where the decision was "
-        "taken, if any.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["meeting"].queryset = meetings_visible_to(user).select_related("board")
-
-    def validate_meeting(self, meeting):
-        return checked_meeting(meeting, self.context.get("action"))
 
 
 class MeetingSerializer(serializers.ModelSerializer):
