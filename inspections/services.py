@@ -58,7 +58,10 @@ def parse_published(value: str | None) -> dt.date | None:
     if not match:
         return None
     year, month, day = match.groups()
-    return dt.date(int(year), int(month), int(day or 1))
+    try:
+        return dt.date(int(year), int(month), int(day or 1))
+    except ValueError:  # 2022-13
+        return None
 
 
 @dataclass

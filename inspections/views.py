@@ -15,7 +15,7 @@ from actions import rules
 from .forms import ReportUploadForm
 from .models import Force
 from .parser import ReportUnreadable, parse_report_file
-from .services import apply_import, plan_import
+from .services import apply_import, parse_published, plan_import
 
 SESSION_KEY = "pending_import"
 
@@ -77,30 +77,39 @@ def import_preview(request):
             edited = request.POST.get(f"text-{index}", "").strip()
             if edited:
                 item["text"] = edited
-        with default_storage.open(pending["path"], "rb") as handle:
-            source = handle.read()
-        try:
-            inspection, plan = apply_import(
-                parsed,
-                force=force,
-                by=request.user,
-                source=source,
-                source_name=pending["name"],
-                selected=selected,
-            )
-        except ValueError as error:
-            messages.error(request, str(error))
-        else:
-            default_storage.delete(pending["path"])
-            del request.session[SESSION_KEY]
-            counts = plan.counts
-            messages.success(
-                request,
-                f"Imported {inspection}: {len(selected)} finding(s) confirmed "
-                f"({counts['new']} new, {counts['changed']} corrected, "
-                f"{counts['unchanged']} unchanged).",
-            )
-            return redirect(inspection)
+        # The coordinator supplies what the report did not say (or corrects it).
+        parsed["programme"] = request.POST.get("programme", "").strip()[:100] or None
+        parsed["published"] = request.POST.get("published", "").strip()[:7] or None
+        errors = _check_about(parsed)
+        request.session.modified = True  # keep the edits if the page is shown again
+        if not errors:
+            with default_storage.open(pending["path"], "rb") as handle:
+                source = handle.read()
+            try:
+                inspection, plan = apply_import(
+                    parsed,
+                    force=force,
+                    by=request.user,
+                    source=source,
+                    source_name=pending["name"],
+                    selected=selected,
+                )
+            except ValueError as error:
+                errors = {"programme": str(error)}
+            else:
+                default_storage.delete(pending["path"])
+                del request.session[SESSION_KEY]
+                counts = plan.counts
+                messages.success(
+                    request,
+                    f"Imported {inspection}: {len(selected)} finding(s) confirmed "
+                    f"({counts['new']} new, {counts['changed']} corrected, "
+                    f"{counts['unchanged']} unchanged).",
+                )
+                return redirect(inspection)
+    else:
+        selected = set(range(len(parsed["findings"])))
+        errors = {}
     plan = plan_import(parsed, force=force)
     named = (parsed.get("force") or "").strip()
     mismatch = named and named.lower() != force.name.lower()
@@ -110,7 +119,19 @@ def import_preview(request):
         "plan": plan,
         "force": force,
         "mismatch": named if mismatch else "",
+        "selected": selected,
+        "errors": errors,
         "pillars": [j for j in parsed["judgments"] if not j.get("question")],
         "questions": [j for j in parsed["judgments"] if j.get("question")],
     }
     return render(request, "inspections/import_preview.html", context)
+
+
+def _check_about(parsed: dict) -> dict:
+    """Errors in the programme and publication month the coordinator confirmed."""
+    errors = {}
+    if not parsed["programme"]:
+        errors["programme"] = 'Enter the inspection programme, for example "PEEL 2021/22"'
+    if parsed["published"] and parse_published(parsed["published"]) is None:
+        errors["published"] = "Enter the month of publication as YYYY-MM, for example 2022-09"
+    return errors

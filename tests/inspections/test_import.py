@@ -149,7 +149,14 @@ def test_a_coordinator_uploads_previews_unticks_and_confirms(client, coordinator
     assert "Check what will be imported" in preview.text
     assert "Not imported" in preview.text  # skipped items, with reasons
     assert not Inspection.objects.exists()  # nothing written before confirming
-    data = {"confirm": "1", "include-4": "1", "include-5": "1", "text-5": "Corrected text"}
+    data = {
+        "confirm": "1",
+        "programme": "PEEL 2018/19",
+        "published": "2020-02",
+        "include-4": "1",
+        "include-5": "1",
+        "text-5": "Corrected text",
+    }
     response = client.post(reverse("inspections:preview"), data)
     inspection = Inspection.objects.get()
     assert response.url == inspection.get_absolute_url()
@@ -189,3 +196,32 @@ def test_a_coordinator_cannot_import_into_another_force(client, coordinator, oth
         reverse("inspections:import"), {"report": upload, "force": other_force.pk}
     )
     assert "Select a valid choice" in response.text
+
+
+def _upload_without_programme(client, coordinator, force):
+    text = REPORT.read_text().replace("PEEL 2018/19", "the 2018/19 inspection")
+    text = text.replace("2018/19", "this year")
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("report.txt", text.encode())
+    client.post(reverse("inspections:import"), {"report": upload, "force": force.pk})
+
+
+def test_a_missing_programme_is_asked_for_and_nothing_typed_is_lost(client, coordinator, force):
+    _upload_without_programme(client, coordinator, force)
+    preview = client.get(reverse("inspections:preview"))
+    assert preview.context["parsed"]["programme"] is None
+    data = {"confirm": "1", "programme": "", "published": "2020-13", "include-2": "1"}
+    data["text-2"] = "My corrected wording"
+    page = client.post(reverse("inspections:preview"), data)
+    assert page.status_code == 200
+    assert "Enter the inspection programme" in page.text
+    assert "Enter the month of publication as YYYY-MM" in page.text
+    assert "My corrected wording" in page.text
+    assert 'name="include-2" type="checkbox" value="1" checked' in page.text
+    assert 'name="include-3" type="checkbox" value="1">' in page.text
+    assert not Inspection.objects.exists()
+    data.update(programme="PEEL 2018/19", published="2020-02")
+    client.post(reverse("inspections:preview"), data)
+    inspection = Inspection.objects.get()
+    assert (inspection.programme, str(inspection.published)) == ("PEEL 2018/19", "2020-02-01")
+    assert list(inspection.findings.values_list("text", flat=True)) == ["My corrected wording"]
