@@ -377,3 +377,10 @@ def test_the_inspection_page_costs_the_same_queries_for_5_or_50_actions(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("actions:inspection", args=[inspection.pk]))
     assert "1 closed" in response.text
+
+
+def test_someone_who_owns_nothing_is_shown_where_to_start(client, board_member, action):
+    client.force_login(board_member)
+    response = client.get(reverse("actions:home"))
+    assert "Where to start" in response.text
+    assert reverse("actions:review") in response.text
