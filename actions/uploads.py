@@ -88,8 +88,12 @@ def _zip_family(upload) -> str | None:
 def inspect_upload(upload) -> dict:
     """Check an uploaded evidence file; return its content type, size and SHA-256.
 
-    Raises ValidationError with a message a person can act on.
+    Raises ValidationError with a message a person can act on. The form and the service
+    both ask; the answer is kept on the upload so a large file is read and hashed once.
     """
+    checked = getattr(upload, "_peel_inspection", None)
+    if checked is not None:
+        return dict(checked)
     name = PurePath(upload.name or "").name
     extension = PurePath(name).suffix.lower()
     if upload.size == 0:
@@ -122,12 +126,13 @@ def inspect_upload(upload) -> dict:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return {
+    upload._peel_inspection = {
         "original_name": name,
         "size": upload.size,
         "content_type": content_type,
         "sha256": digest.hexdigest(),
     }
+    return dict(upload._peel_inspection)
 
 
 def sha256_of_file(field_file) -> str:
