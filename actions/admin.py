@@ -5,41 +5,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from inspections.admin import AuditedAdmin, ForceScopedAdmin
+from audit.admin import ForceScopedAdmin, ReadOnlyMixin
+from audit.models import Event
+from inspections.models import Finding
 
 from .models import (
     TRANSITIONS,
     Action,
-    Decision,
-    Event,
     Evidence,
-    ExtensionRequest,
-    Meeting,
-    Membership,
     Status,
     Update,
     check_owner,
 )
-
-
-class ReadOnlyMixin:
-    """Records written by the workflow; the back office reads them but never edits them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Membership)
-class MembershipAdmin(AuditedAdmin):
-    list_display = ["user", "force", "role", "team"]
-    list_filter = ["force", "role"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "team"]
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -226,42 +203,58 @@ class EvidenceAdmin(ReadOnlyMixin, ForceScopedAdmin):
     date_hierarchy = "uploaded_at"
 
 
-@admin.register(Event)
-class EventAdmin(ReadOnlyMixin, ForceScopedAdmin):
-    list_display = ["created_at", "actor", "verb", "object_repr", "summary"]
-    list_filter = ["force", "verb", "object_type"]
-    search_fields = ["object_repr", "summary", "actor__username"]
-    date_hierarchy = "created_at"
+# A finding's back-office page lists its actions, so it is registered here, above both.
+class ActionInline(admin.TabularInline):
+    """Read-only here: actions change through their own page, which audits and versions."""
+
+    model = Action
+    extra = 0
+    fields = ["title", "owner", "status", "due_date", "rag", "progress"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
-@admin.register(Decision)
-class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["action", "outcome", "board", "decided_by", "decided_at", "meeting"]
-    list_filter = ["action__finding__inspection__force", "outcome", "board"]
-    search_fields = ["action__title", "rationale"]
-    date_hierarchy = "decided_at"
-
-
-@admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+@admin.register(Finding)
+class FindingAdmin(ForceScopedAdmin):
     list_display = [
-        "action",
-        "requested_by",
-        "current_due_date",
-        "requested_due_date",
-        "state",
-        "decided_by",
+        "reference",
+        "kind",
+        "short_text",
+        "section",
+        "theme",
+        "force_progress",
+        "inspectorate_status",
     ]
-    list_filter = ["action__finding__inspection__force", "state"]
-    search_fields = ["action__title", "reason", "rationale"]
-    date_hierarchy = "requested_at"
+    list_filter = [
+        "inspection__force",
+        "inspection",
+        "kind",
+        "theme",
+        "force_progress",
+        "inspectorate_status",
+        "board",
+    ]
+    search_fields = ["reference", "text", "section"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["supersedes", "cause_of_concern", "judgment"]
+    # The board and the inspectorate's view are set on the finding's page, where the
+    # rules (same force, every action closed first) are checked and audited.
+    readonly_fields = [
+        "board",
+        "force_progress",
+        "inspectorate_status",
+        "source_line",
+        "created_at",
+    ]
+    inlines = [ActionInline]
 
-
-@admin.register(Meeting)
-class MeetingAdmin(AuditedAdmin):
-    list_display = ["__str__", "board", "date"]
-    list_filter = ["board__force", "board"]
-    date_hierarchy = "date"
+    @admin.display(description="Text")
+    def short_text(self, obj):
+        return obj.text[:100]
 
 
 __all__ = ["ActionAdmin", "Status"]

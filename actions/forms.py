@@ -1,44 +1,15 @@
 """Forms for the front office. They validate input; the model methods apply the rules."""
 
-import datetime as dt
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ui.forms import GDSForm, date_field, to_date
+
 from .models import RAG, Action, Evidence, Marking, Priority
 from .uploads import inspect_upload
-
-
-class GDSForm(forms.Form):
-    """Renders with the GOV.UK Design System pack; the page supplies <form> and buttons."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-
-    def add_model_errors(self, error: ValidationError) -> None:
-        """Show a model rule's refusal next to the field it is about."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
-
-
-def _date_field(label, *, required=True, hint=""):
-    field = DateInputField(label=label, required=required, help_text=hint, require_all_fields=False)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    return field
-
-
-def _to_date(value):
-    """DateInputField gives a date, or None when every box is blank."""
-    return value if isinstance(value, dt.date) else None
 
 
 class UpdateForm(GDSForm):
@@ -143,7 +114,7 @@ class EvidenceForm(GDSForm):
 
     def __init__(self, *args, action: Action, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["effective_date"] = _date_field(
+        self.fields["effective_date"] = date_field(
             "Effective date", hint="The date the evidence applies from. For example, 27 3 2020"
         )
         self.order_fields(["file", "url", "description", "effective_date", "marking"])
@@ -220,18 +191,18 @@ class ActionForm(GDSForm):
         # Editing needs the version it was based on, so a stale save is refused.
         self.fields["version"].required = action is not None
         self.fields["owner"].queryset = force_members(force_id)
-        self.fields["start_date"] = _date_field("Start date", required=False)
-        self.fields["due_date"] = _date_field(
+        self.fields["start_date"] = date_field("Start date", required=False)
+        self.fields["due_date"] = date_field(
             "Due date", hint="The date agreed for the work to be finished. For example, 31 3 2021"
         )
         self.helper = FormHelper(self)
         self.helper.form_tag = False
 
     def clean_start_date(self):
-        return _to_date(self.cleaned_data.get("start_date"))
+        return to_date(self.cleaned_data.get("start_date"))
 
     def clean_due_date(self):
-        due = _to_date(self.cleaned_data.get("due_date"))
+        due = to_date(self.cleaned_data.get("due_date"))
         unchanged = self.action is not None and due == self.action.due_date
         if due and not unchanged and due < timezone.localdate():
             raise ValidationError("The due date must be today or in the future")
@@ -248,101 +219,3 @@ class ActionForm(GDSForm):
         """The model fields this form sets."""
         names = ["title", "description", "owner", "team", "priority", "start_date", "due_date"]
         return {name: self.cleaned_data[name] for name in names}
-
-
-class DecisionForm(GDSForm):
-    outcome = forms.ChoiceField(
-        label="Your decision",
-        choices=[("close", "Sign off: the work is done"), ("return", "Return for more work")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to sign off or return the action"},
-    )
-    rationale = forms.CharField(
-        label="Why?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Recorded on the action's timeline and in the audit trail. When returning, "
-        "say what more is needed.",
-        error_messages={"required": "Enter the reason for your decision"},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class ExtensionRequestForm(GDSForm):
-    reason = forms.CharField(
-        label="Why does the action need more time?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why the action needs more time"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_due_date"] = _date_field(
-            "New due date", hint="The date you can commit to. For example, 30 6 2021"
-        )
-        self.order_fields(["new_due_date", "reason"])
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-
-    def clean_new_due_date(self):
-        return _to_date(self.cleaned_data.get("new_due_date"))
-
-
-class ExtensionDecisionForm(GDSForm):
-    approve = forms.TypedChoiceField(
-        label="Your decision",
-        choices=[("yes", "Approve the new due date"), ("no", "Reject: keep the current date")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to approve or reject the request"},
-    )
-    rationale = forms.CharField(
-        label="Why?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the reason for your decision"},
-    )
-
-
-class MeetingForm(GDSForm):
-    title = forms.CharField(max_length=200, required=False, help_text="Optional.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["date"] = _date_field("Meeting date", hint="For example, 14 9 2021")
-        self.order_fields(["date", "title"])
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-
-    def clean_date(self):
-        return _to_date(self.cleaned_data.get("date"))
-
-
-class FindingOversightForm(GDSForm):
-    board = forms.ModelChoiceField(
-        label="Overseeing board",
-        queryset=None,
-        required=False,
-        empty_label="No board (coordinators sign off)",
-    )
-
-    def __init__(self, *args, finding, **kwargs):
-        kwargs.setdefault("initial", {"board": finding.board_id})
-        super().__init__(*args, **kwargs)
-        from inspections.models import Board
-
-        self.fields["board"].queryset = Board.objects.filter(force_id=finding.inspection.force_id)
-
-
-class InspectorateForm(GDSForm):
-    status = forms.ChoiceField(label="The inspectorate's view", widget=forms.RadioSelect)
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from inspections.models import InspectorateStatus
-
-        self.fields["status"].choices = InspectorateStatus.choices

@@ -1,4 +1,4 @@
-"""Actions that answer findings, their progress updates, evidence and the audit trail."""
+"""Actions that answer findings, their progress updates and evidence, and the workflow."""
 
 import datetime as dt
 import uuid
@@ -10,37 +10,15 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.models import Finding, FindingKind, Force, ForceProgress
+from audit.models import Event, diff
+from audit.models import iso as _iso
+from forces.models import Membership
+from forces.roles import can_manage_force
+from inspections.models import Finding, ForceProgress
 
 from . import rules
-from .querysets import ActionQuerySet, EventQuerySet, EvidenceQuerySet
-
-
-class Role(models.TextChoices):
-    OWNER = "owner", "Action owner"
-    COORDINATOR = "coordinator", "Coordinator"
-    BOARD_MEMBER = "board_member", "Board member"
-    AUDITOR = "auditor", "Auditor"
-
-
-class Membership(models.Model):
-    """A user's role in a force. A user may hold several roles in the same force."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    team = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["force__name", "user__username", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "force", "role"], name="unique_membership")
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.get_role_display()} – {self.force}"
+from .querysets import ActionQuerySet, EvidenceQuerySet
+from .signals import action_moved
 
 
 class Status(models.TextChoices):
@@ -178,6 +156,16 @@ class Action(models.Model):
         return self.finding.inspection.force_id
 
     @property
+    def audit_action_id(self) -> int:
+        """The audit trail files an action's own events under it (see audit.models)."""
+        return self.pk
+
+    @property
+    def events(self):
+        """This action's history in the audit trail: its own events and its records'."""
+        return Event.objects.about_action(self.pk)
+
+    @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
 
@@ -230,9 +218,13 @@ class Action(models.Model):
         transition: str | None = None,
         closing_summary: str = "",
         expected_version: int | None = None,
-        meeting: "Meeting | None" = None,
+        context: dict | None = None,
     ) -> "Update":
-        """Post a progress update, optionally moving the action through the workflow."""
+        """Post a progress update, optionally moving the action through the workflow.
+
+        A move is announced with the action_moved signal inside the same transaction, so
+        the layers above record what it means to them (governance: a board decision, with
+        the meeting named in context) or refuse it all."""
         if not self.can(by, "update") and not (transition and self.can(by, transition)):
             raise PermissionDenied("You may not update this action.")
         errors = {}
@@ -303,15 +295,15 @@ class Action(models.Model):
             rag=self.rag,
             created_at=now,
         )
-        if move and move.name in DECISIONS:
-            Decision.objects.create(
+        if move:
+            action_moved.send(
+                sender=Action,
                 action=self,
-                board=self.finding.board,
-                outcome=DECISIONS[move.name],
-                rationale=note,
-                decided_by=by,
-                decided_at=now,
-                meeting=meeting,
+                move=move,
+                by=by,
+                note=note,
+                at=now,
+                context=context or {},
             )
         verb = f"action.{move.name}" if move else "action.update"
         summary = move.label if move else "Progress update"
@@ -388,18 +380,9 @@ def check_owner(owner, force_id: int) -> None:
         raise ValidationError({"owner": "Choose an owner who works in this force."})
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-def diff(before: dict, after: dict) -> dict:
-    """{field: [before, after]} for the fields that differ."""
-    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
-
-
 def create_action(*, finding: Finding, by, **fields) -> Action:
     """Raise a new action against a finding (coordinators only)."""
-    if not rules.can_manage_force(by, finding.inspection.force_id):
+    if not can_manage_force(by, finding.inspection.force_id):
         raise PermissionDenied("Only a coordinator may raise actions.")
     check_owner(fields.get("owner"), finding.inspection.force_id)
     with transaction.atomic():
@@ -434,180 +417,6 @@ class Update(models.Model):
 
     def __str__(self):
         return f"{self.action} – {self.created_at:%Y-%m-%d}"
-
-
-class Outcome(models.TextChoices):
-    SIGNED_OFF = "signed_off", "Signed off"
-    RETURNED = "returned", "Returned for more work"
-
-
-# The workflow moves that are governance decisions, and the outcome each records.
-DECISIONS = {"close": Outcome.SIGNED_OFF, "return": Outcome.RETURNED}
-
-
-class Meeting(models.Model):
-    """A board meeting, for which an agenda pack is assembled."""
-
-    board = models.ForeignKey(
-        "inspections.Board", on_delete=models.PROTECT, related_name="meetings"
-    )
-    date = models.DateField()
-    title = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-date", "-pk"]
-
-    def __str__(self):
-        return self.title or f"{self.board} – {self.date:%d %B %Y}"
-
-    def get_absolute_url(self):
-        return reverse("actions:meeting", args=[self.pk])
-
-
-class Decision(models.Model):
-    """A board's decision on an action submitted for closure: signed off, or returned."""
-
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="decisions")
-    board = models.ForeignKey(
-        "inspections.Board", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
-    )
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    rationale = models.TextField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-decided_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.action}: {self.get_outcome_display()}"
-
-
-class ExtensionRequest(models.Model):
-    """An owner's request to move an action's due date, decided by its board."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Awaiting decision"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="extensions")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(default=timezone.now)
-    current_due_date = models.DateField(null=True)
-    requested_due_date = models.DateField()
-    reason = models.TextField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    rationale = models.TextField(blank=True)
-    meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="extensions"
-    )
-
-    class Meta:
-        ordering = ["-requested_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["action"],
-                condition=models.Q(state="pending"),
-                name="one_pending_extension_per_action",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.action}: to {self.requested_due_date:%d %b %Y} ({self.get_state_display()})"
-
-    @property
-    def days_requested(self) -> int | None:
-        if self.current_due_date is None:
-            return None
-        return (self.requested_due_date - self.current_due_date).days
-
-
-def extension_request(
-    *, action: Action, by, new_due_date: dt.date, reason: str
-) -> ExtensionRequest:
-    """Ask the overseeing board for a later due date."""
-    if not action.can(by, "request_extension"):
-        raise PermissionDenied("You may not ask for an extension on this action.")
-    errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = "Enter why the action needs more time."
-    if action.due_date and new_due_date <= action.due_date:
-        errors["new_due_date"] = (
-            f"The new due date must be after the current one ({action.due_date:%d %B %Y})."
-        )
-    elif new_due_date < timezone.localdate():
-        errors["new_due_date"] = "The new due date must be in the future."
-    if action.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
-        errors["new_due_date"] = "An extension request for this action is already waiting."
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        request = ExtensionRequest.objects.create(
-            action=action,
-            requested_by=by,
-            current_due_date=action.due_date,
-            requested_due_date=new_due_date,
-            reason=reason.strip(),
-        )
-        Event.record(
-            by,
-            "extension.request",
-            action,
-            summary=f"Extension requested to {new_due_date:%d %B %Y}",
-            note=reason.strip(),
-            extension=request.pk,
-        )
-    return request
-
-
-def extension_decide(
-    *, request: ExtensionRequest, by, approve: bool, rationale: str, meeting=None
-) -> ExtensionRequest:
-    """The board approves (the due date moves; the original is kept) or rejects a request."""
-    action = request.action
-    if not action.can(by, "decide_extension") or by.pk == request.requested_by_id:
-        raise PermissionDenied("You may not decide this extension request.")
-    if request.state != ExtensionRequest.State.PENDING:
-        raise ValidationError({"approve": "This request has already been decided."})
-    if not (rationale or "").strip():
-        raise ValidationError({"rationale": "Enter the reason for the decision."})
-    with transaction.atomic():
-        request.state = (
-            ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED
-        )
-        request.decided_by = by
-        request.decided_at = timezone.now()
-        request.rationale = rationale.strip()
-        request.meeting = meeting
-        request.save()
-        changes = {}
-        if approve:
-            before = action.snapshot()
-            action.due_date = request.requested_due_date
-            action._save_versioned(["due_date"], action.version)
-            changes = diff(before, action.snapshot())
-        Event.record(
-            by,
-            f"extension.{request.state}",
-            action,
-            summary=f"Extension to {request.requested_due_date:%d %B %Y} {request.state}",
-            changes=changes,
-            note=request.rationale,
-            extension=request.pk,
-        )
-    return request
 
 
 class Marking(models.TextChoices):
@@ -736,96 +545,3 @@ def evidence_add(
             supersedes=supersedes.pk if supersedes else None,
         )
     return evidence
-
-
-class Event(models.Model):
-    """Append-only audit trail: who did what, when, with before/after values."""
-
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    force = models.ForeignKey(Force, null=True, on_delete=models.PROTECT, related_name="+")
-    verb = models.CharField(max_length=50, db_index=True)
-    object_type = models.CharField(max_length=50)
-    object_id = models.CharField(max_length=50)
-    object_repr = models.CharField(max_length=300)
-    action = models.ForeignKey(
-        Action, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
-    )
-    summary = models.CharField(max_length=300)
-    changes = models.JSONField(default=dict, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    objects = EventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionDenied("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("Audit events cannot be deleted.")
-
-    @classmethod
-    def record(cls, actor, verb: str, obj, *, summary: str, changes=None, **data) -> "Event":
-        """Write one audit row for obj; call inside the transaction that made the change."""
-        action = obj if isinstance(obj, Action) else getattr(obj, "action", None)
-        force_id = _force_id_of(obj)
-        return cls.objects.create(
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            force_id=force_id,
-            verb=verb,
-            object_type=obj._meta.model_name,
-            object_id=str(obj.pk),
-            object_repr=str(getattr(obj, "audit_label", obj))[:300],
-            action=action if isinstance(action, Action) else None,
-            summary=summary[:300],
-            changes=changes or {},
-            data=data,
-        )
-
-    @property
-    def note(self) -> str:
-        return self.data.get("note", "")
-
-
-def _force_id_of(obj) -> int | None:
-    if isinstance(obj, Force):
-        return obj.pk
-    for path in ("force_id", "inspection.force_id", "finding.inspection.force_id"):
-        value = obj
-        try:
-            for part in path.split("."):
-                value = getattr(value, part)
-        except AttributeError:
-            continue
-        if isinstance(value, int):
-            return value
-    action = getattr(obj, "action", None)
-    return action.force_id if isinstance(action, Action) else None
-
-
-__all__ = [
-    "RAG",
-    "TRANSITIONS",
-    "Action",
-    "ConcurrentEdit",
-    "Event",
-    "Evidence",
-    "FindingKind",
-    "Marking",
-    "Membership",
-    "Priority",
-    "Role",
-    "Status",
-    "Update",
-    "create_action",
-    "evidence_add",
-]

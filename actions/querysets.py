@@ -1,14 +1,13 @@
-"""Reads over actions, evidence and events, scoped to what a user may see."""
+"""Reads over actions and evidence, scoped to what a user may see."""
 
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from inspections.querysets import force_ids_for
+from forces.roles import force_ids_for, roles_in
 
 
 class ActionQuerySet(models.QuerySet):
@@ -98,22 +97,10 @@ class EvidenceQuerySet(models.QuerySet):
             return self
         if not forces:
             return self.none()
-        readers = [f for f in forces if rules.roles_in(user, f) & rules.SENSITIVE_READERS]
+        readers = [f for f in forces if roles_in(user, f) & rules.SENSITIVE_READERS]
         return self.visible_to(user).filter(
             ~models.Q(marking="OFFICIAL-SENSITIVE")
             | models.Q(action__finding__inspection__force_id__in=readers)
             | models.Q(action__owner=user)
             | models.Q(uploaded_by=user)
         )
-
-
-class EventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        forces = force_ids_for(user)
-        return self if forces is None else self.filter(force_id__in=forces)
-
-    def update(self, **kwargs):
-        raise PermissionDenied("Audit events cannot be changed.")
-
-    def delete(self):
-        raise PermissionDenied("Audit events cannot be deleted.")

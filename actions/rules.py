@@ -1,8 +1,10 @@
-"""Who may do what. Pages, forms, buttons, the admin and the API all ask here.
+"""Who may do what to an action. Pages, forms, buttons, the admin and the API all ask here.
 
-A user's rights come from their Membership roles in the action's force.
+A user's rights come from their roles in the action's force (forces.roles).
 Superusers (the back office) hold every role in every force.
 """
+
+from forces.roles import board_ids, roles_in
 
 # Closing an action submitted for closure is a governance decision taken by the
 # members of the board that oversees its finding. A finding with no board yet
@@ -18,35 +20,6 @@ OWNER_VERBS = frozenset(
 # Verbs only a coordinator may do.
 COORDINATOR_VERBS = OWNER_VERBS | {"edit", "reopen"}
 READ_VERBS = frozenset({"view", "download_evidence"})
-ALL_ROLES = frozenset({"owner", "coordinator", "board_member", "auditor"})
-
-
-def roles_in(user, force_id: int) -> frozenset[str]:
-    """The roles user holds in a force, cached on the user for the request."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    if user.is_superuser:
-        return ALL_ROLES
-    cache = getattr(user, "_peel_roles", None)
-    if cache is None:
-        from .models import Membership
-
-        cache = {}
-        for fid, role in Membership.objects.filter(user=user).values_list("force_id", "role"):
-            cache.setdefault(fid, set()).add(role)
-        user._peel_roles = cache
-    return frozenset(cache.get(force_id, ()))
-
-
-def board_ids(user) -> frozenset[int]:
-    """The boards user sits on, cached on the user for the request."""
-    if not user.is_authenticated:
-        return frozenset()
-    cache = getattr(user, "_peel_boards", None)
-    if cache is None:
-        cache = frozenset(user.boards.values_list("pk", flat=True))
-        user._peel_boards = cache
-    return cache
 
 
 def can_decide(user, action, roles) -> bool:
@@ -70,11 +43,6 @@ def submitter_id(action) -> int | None:
             .first()
         )
     return action._submitter_id
-
-
-def can_manage_force(user, force_id: int) -> bool:
-    """Coordinators allocate findings and raise actions in their force."""
-    return "coordinator" in roles_in(user, force_id)
 
 
 def can(user, verb: str, action) -> bool:
@@ -112,20 +80,3 @@ def can_see_evidence(user, evidence, action) -> bool:
     if evidence.marking != "OFFICIAL-SENSITIVE":
         return True
     return bool(roles & SENSITIVE_READERS) or user.pk in {action.owner_id, evidence.uploaded_by_id}
-
-
-# Exports and evidence packs take the record away. Auditors read everything in
-# their force; owners, coordinators and board members export what they can see.
-EXPORTERS = frozenset({"owner", "coordinator", "board_member", "auditor"})
-# The force-wide audit trail (every event, not only an action's timeline).
-AUDIT_READERS = frozenset({"coordinator", "auditor"})
-
-
-def forces_where(user, roles: frozenset[str]) -> list[int] | None:
-    """Forces in which user holds any of roles; None means every force (superuser)."""
-    from inspections.querysets import force_ids_for
-
-    forces = force_ids_for(user)
-    if forces is None:
-        return None
-    return [force_id for force_id in forces if roles_in(user, force_id) & roles]

@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from . import audit_views, governance, views
+from . import views
 
 app_name = "actions"
 
@@ -17,24 +17,4 @@ urlpatterns = [
     path("findings/<int:pk>/actions/new/", views.action_create, name="create"),
     path("inspections/", views.inspection_list, name="inspections"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
-    path("review/", governance.review, name="review"),
-    path("actions/<int:pk>/decide/", governance.decide, name="decide"),
-    path("actions/<int:pk>/extension/", governance.extension_new, name="extension"),
-    path("extensions/<int:pk>/decide/", governance.extension_decision, name="extension_decide"),
-    path("boards/", governance.board_list, name="boards"),
-    path("boards/<int:pk>/", governance.board_detail, name="board"),
-    path("meetings/<int:pk>/", governance.meeting_pack, name="meeting"),
-    path("findings/<int:pk>/oversight/", governance.finding_oversight, name="oversight"),
-    path("dashboard/", governance.dashboard, name="dashboard"),
-    re_path(
-        r"^exports/(?P<resource>actions|findings|updates|decisions|events)\.(?P<fmt>csv|xlsx)$",
-        audit_views.export,
-        name="export",
-    ),
-    path("packs/inspection/<int:pk>.zip", audit_views.inspection_pack, name="inspection_pack"),
-    path("packs/finding/<int:pk>.zip", audit_views.finding_pack, name="finding_pack"),
-    path("packs/actions.zip", audit_views.actions_pack, name="actions_pack"),
-    path("inspections/<int:pk>/report/", audit_views.progress_report, name="report"),
-    path("inspections/<int:pk>/report.pdf", audit_views.progress_report_pdf, name="report_pdf"),
-    path("audit/", audit_views.audit_events, name="audit"),
 ]

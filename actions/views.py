@@ -12,23 +12,25 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods
 
+from audit.models import Event
+from forces.roles import can_manage_force, force_ids_for
+from inspections.forms import FindingOversightForm, InspectorateForm
 from inspections.models import Finding, Inspection
 
 from . import rules
 from .filters import ActionFilter
-from .forms import (
-    ActionForm,
-    EvidenceForm,
-    FindingOversightForm,
-    InspectorateForm,
-    UpdateForm,
-)
-from .models import Action, ConcurrentEdit, Event, Evidence, create_action, evidence_add
+from .forms import ActionForm, EvidenceForm, UpdateForm
+from .models import Action, ConcurrentEdit, Evidence, create_action, evidence_add
 
 PAGE_SIZE = 50
 
+# The layers above add to an action's page without this one importing them: each
+# function takes (request, action) and returns extra template context. Governance
+# adds the action's extension requests (see governance.apps).
+ACTION_PAGE_EXTRAS: list = []
 
-def _action_or_404(request, pk):
+
+def action_or_404(request, pk):
     return get_object_or_404(
         Action.objects.visible_to(request.user).select_related(
             "owner", "finding__inspection__force", "finding__judgment", "finding__board"
@@ -37,7 +39,7 @@ def _action_or_404(request, pk):
     )
 
 
-def _page(request, queryset):
+def page_of(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -51,7 +53,7 @@ def _action_list(request, queryset, *, title, template="actions/action_list.html
     context = {
         "title": title,
         "filter": filterset,
-        "page": _page(request, actions.order_by("due_date", "pk")),
+        "page": page_of(request, actions.order_by("due_date", "pk")),
         "query": query.urlencode(),
         **(extra or {}),
     }
@@ -78,7 +80,7 @@ def action_list(request):
 
 @login_required
 def action_detail(request, pk):
-    action = _action_or_404(request, pk)
+    action = action_or_404(request, pk)
     evidence = [
         e
         for e in action.evidence.select_related("uploaded_by", "superseded_by")
@@ -99,12 +101,13 @@ def action_detail(request, pk):
         ),
         "can_extend": action.is_open and action.can(request.user, "request_extension"),
         "can_decide_extension": action.can(request.user, "decide_extension"),
-        "extensions": action.extensions.all(),
     }
+    for extra in ACTION_PAGE_EXTRAS:
+        context.update(extra(request, action))
     return render(request, "actions/action_detail.html", context)
 
 
-def _refuse_stale(form, error: ConcurrentEdit):
+def refuse_stale(form, error: ConcurrentEdit):
     """Keep what was typed, say what changed, and let a deliberate re-submit through."""
     current = error.current
     latest = current.events.select_related("actor").order_by("-created_at", "-pk").first()
@@ -122,7 +125,7 @@ def _refuse_stale(form, error: ConcurrentEdit):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, pk):
-    action = _action_or_404(request, pk)
+    action = action_or_404(request, pk)
     if not (action.can(request.user, "update") or action.allowed_transitions(request.user)):
         raise PermissionDenied
     form = UpdateForm(request.POST or None, action=action, user=request.user)
@@ -132,7 +135,7 @@ def action_update(request, pk):
         except ValidationError as error:
             form.add_model_errors(error)
         except ConcurrentEdit as error:
-            _refuse_stale(form, error)
+            refuse_stale(form, error)
         else:
             messages.success(request, "Your update was saved.")
             return redirect(action)
@@ -142,7 +145,7 @@ def action_update(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_create(request, pk):
-    action = _action_or_404(request, pk)
+    action = action_or_404(request, pk)
     if not action.can(request.user, "add_evidence"):
         raise PermissionDenied
     form = EvidenceForm(request.POST or None, request.FILES or None, action=action)
@@ -198,7 +201,7 @@ def evidence_download(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
-    action = _action_or_404(request, pk)
+    action = action_or_404(request, pk)
     if not action.can(request.user, "edit"):
         raise PermissionDenied
     form = ActionForm(request.POST or None, force_id=action.force_id, action=action)
@@ -210,14 +213,14 @@ def action_edit(request, pk):
                 expected_version=form.cleaned_data["version"],
             )
         except ConcurrentEdit as error:
-            _refuse_stale(form, error)
+            refuse_stale(form, error)
         else:
             messages.success(request, "The action was saved.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"action": action, "form": form})
 
 
-def _finding_or_404(request, pk):
+def finding_or_404(request, pk):
     return get_object_or_404(
         Finding.objects.visible_to(request.user).select_related(
             "inspection__force", "judgment", "cause_of_concern", "board"
@@ -228,8 +231,8 @@ def _finding_or_404(request, pk):
 
 @login_required
 def finding_detail(request, pk):
-    finding = _finding_or_404(request, pk)
-    can_manage = rules.can_manage_force(request.user, finding.inspection.force_id)
+    finding = finding_or_404(request, pk)
+    can_manage = can_manage_force(request.user, finding.inspection.force_id)
     context = {
         "finding": finding,
         "oversight_form": FindingOversightForm(finding=finding) if can_manage else None,
@@ -246,8 +249,8 @@ def finding_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_create(request, pk):
-    finding = _finding_or_404(request, pk)
-    if not rules.can_manage_force(request.user, finding.inspection.force_id):
+    finding = finding_or_404(request, pk)
+    if not can_manage_force(request.user, finding.inspection.force_id):
         raise PermissionDenied
     initial = {"title": finding.text[:120], "priority": "medium"}
     form = ActionForm(request.POST or None, force_id=finding.inspection.force_id, initial=initial)
@@ -261,11 +264,9 @@ def action_create(request, pk):
 @login_required
 def findings_unallocated(request):
     """Findings with no action, or with an action nobody owns: the coordinator's in-tray."""
-    from inspections.querysets import force_ids_for
-
     forces = force_ids_for(request.user)
     managed = (
-        [f for f in (forces or []) if rules.can_manage_force(request.user, f)]
+        [f for f in (forces or []) if can_manage_force(request.user, f)]
         if forces is not None
         else None
     )
@@ -281,7 +282,7 @@ def findings_unallocated(request):
     return render(
         request,
         "actions/findings_unallocated.html",
-        {"page": _page(request, findings.order_by("inspection", "order", "pk"))},
+        {"page": page_of(request, findings.order_by("inspection", "order", "pk"))},
     )
 
 
@@ -318,6 +319,6 @@ def inspection_detail(request, pk):
         "pillars": [j for j in judgments if j.is_pillar],
         "questions": [j for j in judgments if not j.is_pillar],
         "findings": findings,
-        "can_manage": rules.can_manage_force(request.user, inspection.force_id),
+        "can_manage": can_manage_force(request.user, inspection.force_id),
     }
     return render(request, "actions/inspection_detail.html", context)

@@ -1,11 +1,27 @@
-"""The API's filter backend: the shared FilterSets, with bad values answering 400."""
+"""Filtering shared by every list: object ids checked before the database sees them, and
+the API's filter backend, with bad values answering 400."""
 
 from decimal import Decimal
 
+import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-from inspections.filters import MAX_ID
+# The largest id a database key holds: bigger numbers are refused as invalid (400),
+# not passed to the database, which would fail on them.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number, checked before it reaches the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -1,8 +1,6 @@
 """OpenAPI generation: every operation documents the errors it can answer with."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -61,19 +59,3 @@ class AutoSchema(BaseAutoSchema):
         response = self._get_response_for_code(serializer, code)
         response["description"] = description
         return response
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.TokenAuthentication"
-    name = "tokenAuth"
-    priority = 1
-
-    def get_security_definition(self, auto_schema):
-        scheme = build_bearer_security_scheme_object(
-            header_name="Authorization", token_prefix="Token"
-        )
-        scheme["description"] = (
-            "A personal API token: `Authorization: Token <secret>`. Create and revoke tokens "
-            "on the API tokens page (/api/tokens/)."
-        )
-        return scheme

@@ -49,8 +49,10 @@ def seed(rows: int, files: int) -> tuple:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from actions.models import Action, Decision, Evidence, Membership, Update
-    from inspections.models import Finding, Force, Inspection
+    from actions.models import Action, Evidence, Update
+    from forces.models import Force, Membership
+    from governance.models import Decision
+    from inspections.models import Finding, Inspection
 
     call_command("migrate", verbosity=0)
     users = get_user_model().objects

@@ -54,8 +54,7 @@ def main():
         from django.test import Client
         from django.test.utils import CaptureQueriesContext, override_settings
 
-        from actions.models import Membership
-        from inspections.models import Force
+        from forces.models import Force, Membership
 
         started = time.perf_counter()
         exports.seed(args.rows, args.files)

@@ -1,4 +1,4 @@
-"""API viewsets over forces, inspections, judgments, findings and boards."""
+"""API viewsets over inspections, judgments and findings."""
 
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema
@@ -7,28 +7,19 @@ from rest_framework.decorators import action as route
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from actions import rules
 from api.base import ReadOnlyViewSet
+from forces.models import Board
+from forces.roles import can_manage_force, force_ids_for
 
-from .filters import BoardFilter, FindingFilter, InspectionFilter, JudgmentFilter
+from .filters import FindingFilter, InspectionFilter, JudgmentFilter
 from .models import (
-    Board,
     Finding,
-    Force,
     Inspection,
     InspectorateStatus,
     Judgment,
     Pillar,
     Theme,
 )
-from .querysets import force_ids_for
-
-
-class ForceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Force
-        fields = ["id", "name", "slug"]
-        read_only_fields = fields
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -117,19 +108,6 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BoardSerializer(serializers.ModelSerializer):
-    web_url = serializers.CharField(source="get_absolute_url", read_only=True)
-    members = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Board
-        fields = ["id", "web_url", "force", "name", "members"]
-        read_only_fields = fields
-
-    def get_members(self, board) -> list[int]:
-        return [user.pk for user in board.members.all()]
-
-
 class FindingBoardSerializer(serializers.Serializer):
     board = serializers.PrimaryKeyRelatedField(
         queryset=Board.objects.none(),
@@ -147,18 +125,6 @@ class FindingBoardSerializer(serializers.Serializer):
 class InspectorateStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=InspectorateStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-@extend_schema(tags=["inspections"])
-class ForceViewSet(ReadOnlyViewSet):
-    """The forces you belong to."""
-
-    serializer_class = ForceSerializer
-    filterset_class = None
-
-    def get_queryset(self):
-        forces = force_ids_for(self.request.user)
-        return Force.objects.all() if forces is None else Force.objects.filter(pk__in=forces)
 
 
 @extend_schema(tags=["inspections"])
@@ -213,7 +179,7 @@ class FindingViewSet(ReadOnlyViewSet):
 
     def _finding_for_change(self):
         finding = self.get_object()
-        if not rules.can_manage_force(self.request.user, finding.inspection.force_id):
+        if not can_manage_force(self.request.user, finding.inspection.force_id):
             raise PermissionDenied("Only a coordinator may change a finding's oversight.")
         return finding
 
@@ -247,18 +213,3 @@ class FindingViewSet(ReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         finding.set_inspectorate_status(by=request.user, **data.validated_data)
         return self._respond(finding)
-
-
-@extend_schema(tags=["governance"])
-class BoardViewSet(ReadOnlyViewSet):
-    """Governance boards of your forces, with their members' user ids."""
-
-    serializer_class = BoardSerializer
-    filterset_class = BoardFilter
-
-    def get_queryset(self):
-        return (
-            Board.objects.visible_to(self.request.user)
-            .prefetch_related("members")
-            .order_by("force__name", "name")
-        )

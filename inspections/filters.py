@@ -4,8 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from api.filters import IdFilter
+
 from .models import (
-    Board,
     Finding,
     FindingKind,
     ForceProgress,
@@ -16,21 +17,6 @@ from .models import (
     Pillar,
     Theme,
 )
-
-# The largest id a database key holds: bigger numbers are refused as invalid (400),
-# not passed to the database, which would fail on them.
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    """An object id: a whole number, checked before it reaches the database."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class InspectionFilter(django_filters.FilterSet):
@@ -54,7 +40,8 @@ class JudgmentFilter(django_filters.FilterSet):
         fields = ["inspection", "pillar", "grade"]
 
 
-def _visible_inspections(request):
+def visible_inspections(request):
+    """Inspections the request's user may see, for pick-lists and filters."""
     if request is None:
         return Inspection.objects.none()
     return Inspection.objects.visible_to(request.user).select_related("force")
@@ -64,7 +51,7 @@ class FindingFilter(django_filters.FilterSet):
     """Findings: the findings export and the API."""
 
     q = django_filters.CharFilter(method="search", label="Search")
-    inspection = django_filters.ModelChoiceFilter(queryset=_visible_inspections, empty_label="Any")
+    inspection = django_filters.ModelChoiceFilter(queryset=visible_inspections, empty_label="Any")
     kind = django_filters.ChoiceFilter(choices=FindingKind.choices, empty_label="Any")
     theme = django_filters.ChoiceFilter(choices=Theme.choices, empty_label="Any")
     pillar = django_filters.ChoiceFilter(
@@ -102,11 +89,3 @@ class FindingFilter(django_filters.FilterSet):
     def filter_unallocated(self, queryset, name, value):
         waiting = Finding.objects.awaiting_allocation().values("pk")
         return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
-
-
-class BoardFilter(django_filters.FilterSet):
-    force = IdFilter(field_name="force_id")
-
-    class Meta:
-        model = Board
-        fields = ["force"]

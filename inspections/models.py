@@ -1,4 +1,4 @@
-"""Forces, their inspections, the graded judgments and the findings a report makes."""
+"""Inspections of a force, the graded judgments and the findings a report makes."""
 
 import datetime as dt
 
@@ -7,30 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 
-from .querysets import BoardQuerySet, FindingQuerySet, InspectionQuerySet
+from audit.models import Event
+from forces.models import Board, Force
+from forces.roles import can_manage_force
+
+from .querysets import FindingQuerySet, InspectionQuerySet
 
 # The police and crime commissioner must publish a response within 56 days
 # (Police Act 1996, s.55).
 RESPONSE_DAYS = 56
-
-
-class Force(models.Model):
-    """A territorial police force, e.g. Avon and Somerset Constabulary."""
-
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
-    most_similar = models.ManyToManyField(
-        "self",
-        blank=True,
-        symmetrical=False,
-        help_text="The force's most-similar group, used for comparison.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Grade(models.TextChoices):
@@ -66,26 +51,6 @@ class Pillar(models.TextChoices):
             if pillar.label.lower() == wanted:
                 return pillar.value
         return ""
-
-
-class Board(models.Model):
-    """A governance board that oversees findings and signs off their actions."""
-
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="boards")
-    name = models.CharField(max_length=200)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="boards")
-
-    objects = BoardQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["force__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["force", "name"], name="unique_board_name")]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("actions:board", args=[self.pk])
 
 
 class Inspection(models.Model):
@@ -276,10 +241,7 @@ class Finding(models.Model):
     @transaction.atomic
     def set_board(self, *, by, board: "Board | None") -> None:
         """Choose the board that oversees this finding and signs off its actions."""
-        from actions import rules
-        from actions.models import Event
-
-        if not rules.can_manage_force(by, self.inspection.force_id):
+        if not can_manage_force(by, self.inspection.force_id):
             raise PermissionDenied("Only a coordinator may choose the overseeing board.")
         if board is not None and board.force_id != self.inspection.force_id:
             raise ValidationError({"board": "Choose a board of this finding's force."})
@@ -297,10 +259,7 @@ class Finding(models.Model):
     @transaction.atomic
     def set_inspectorate_status(self, *, by, status: str, note: str = "") -> None:
         """Record that the finding went to the inspectorate, or the inspectorate's verdict."""
-        from actions import rules
-        from actions.models import Event
-
-        if not rules.can_manage_force(by, self.inspection.force_id):
+        if not can_manage_force(by, self.inspection.force_id):
             raise PermissionDenied("Only a coordinator may record the inspectorate's view.")
         if status not in InspectorateStatus.values:
             raise ValidationError({"status": "Choose the inspectorate's view."})

@@ -2,22 +2,7 @@
 
 from django.db import models
 
-
-def force_ids_for(user) -> list[int] | None:
-    """Forces a user belongs to; None means every force (superuser)."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    if user.is_superuser:
-        return None
-    cached = getattr(user, "_peel_force_ids", None)
-    if cached is None:
-        from actions.models import Membership
-
-        cached = list(
-            Membership.objects.filter(user=user).values_list("force_id", flat=True).distinct()
-        )
-        user._peel_force_ids = cached
-    return cached
+from forces.roles import force_ids_for
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -36,9 +21,3 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(
             models.Q(actions__isnull=True) | models.Q(actions__owner__isnull=True)
         ).distinct()
-
-
-class BoardQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        forces = force_ids_for(user)
-        return self if forces is None else self.filter(force_id__in=forces)

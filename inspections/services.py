@@ -15,7 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Finding, FindingKind, Force, Grade, Inspection, Judgment, Pillar, Theme
+from audit.models import Event
+from forces.models import Force
+
+from .models import Finding, FindingKind, Grade, Inspection, Judgment, Pillar, Theme
 
 REFERENCE_PREFIX = {
     FindingKind.AREA_FOR_IMPROVEMENT: "AFI",
@@ -159,8 +162,6 @@ def apply_import(
     selected: set[int] | None = None,
 ) -> tuple[Inspection, ImportPlan]:
     """Create or update the inspection, its judgments and the selected findings."""
-    from actions.models import Event
-
     force_name = force.name if force else parsed.get("force")
     if not force_name:
         raise ValueError("The report does not name a force: choose the force it is about.")
@@ -252,8 +253,6 @@ def _judgment_for(section: str, judgments: dict) -> Judgment | None:
 
 
 def _import_findings(inspection, plan: ImportPlan, judgments: dict, *, selected, by):
-    from actions.models import Event
-
     numbers = {}
     for ref in inspection.findings.values_list("reference", flat=True):
         prefix, _, number = ref.rpartition(" ")

@@ -10,10 +10,10 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from actions import rules
+from forces.models import Force
+from forces.roles import can_manage_force
 
 from .forms import ReportUploadForm
-from .models import Force
 from .parser import ReportUnreadable, parse_report_file
 from .services import apply_import, parse_published, plan_import
 
@@ -61,7 +61,7 @@ def import_preview(request):
         messages.info(request, "Upload a report first.")
         return redirect("inspections:import")
     force = _managed_forces(request.user).filter(pk=pending["force"]).first()
-    if force is None or not rules.can_manage_force(request.user, force.pk):
+    if force is None or not can_manage_force(request.user, force.pk):
         raise PermissionDenied
     parsed = pending["parsed"]
     if request.method == "POST":

@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
-from inspections.admin import AuditedAdmin
-from inspections.models import Force
-from inspections.querysets import force_ids_for
+from audit.admin import AuditedAdmin
+from forces.models import Force
+from forces.roles import force_ids_for
 
 from .models import Notification, Preference, ReminderRules
 

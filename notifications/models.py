@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.models import Force
+from forces.models import Force
 
 from .querysets import NotificationQuerySet
 
@@ -152,7 +152,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     meeting = models.ForeignKey(
-        "actions.Meeting",
+        "governance.Meeting",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -213,7 +213,7 @@ class Notification(models.Model):
         if self.action_id:
             return reverse("actions:detail", args=[self.action_id])
         if self.meeting_id:
-            return reverse("actions:meeting", args=[self.meeting_id])
+            return reverse("governance:meeting", args=[self.meeting_id])
         return reverse("notifications:list")
 
     @property

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from forces.models import Membership
+
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -10,8 +12,6 @@ class NotificationQuerySet(models.QuerySet):
         Notices about a force the user no longer belongs to are hidden with the force's
         actions: someone moved to another force keeps no window on the old one.
         """
-        from actions.models import Membership
-
         if not user.is_authenticated:
             return self.none()
         mine = self.filter(recipient=user)

@@ -21,9 +21,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import rules as permissions
-from actions.models import Action, Event, Meeting, Membership
-from inspections.models import Board
+from actions.models import Action
+from audit.models import Event
+from forces.models import Board, Membership
+from forces.roles import can_manage_force
+from governance.models import Meeting
 
 from . import rules, texts
 from .models import (
@@ -386,7 +388,7 @@ def preference_set(*, user, email: str) -> Preference:
 
 def can_chase(user, force_id: int | None) -> bool:
     """Coordinators see and resend their force's deliveries."""
-    return force_id is not None and permissions.can_manage_force(user, force_id)
+    return force_id is not None and can_manage_force(user, force_id)
 
 
 def notification_send_again(*, notification: Notification, by) -> None:

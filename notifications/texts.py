@@ -4,7 +4,7 @@ Bodies are plain text. A paragraph whose lines all start with "- " is a list; th
 email and the notification page show it as one.
 """
 
-from actions.selectors import meeting_pack
+from governance.selectors import meeting_pack
 
 from .models import Rule
 from .rules import Due

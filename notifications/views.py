@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actions.models import Action, Event, Membership
+from actions.models import Action
+from audit.models import Event
+from forces.models import Membership
 
 from . import services
 from .forms import PreferenceForm
@@ -130,10 +132,8 @@ def deliveries(request):
     if forces is not None:
         left = left.filter(finding__inspection__force_id__in=forces)
     since = timezone.now() - dt.timedelta(days=30)
-    escalations = (
-        Event.objects.visible_to(request.user)
-        .filter(verb="action.escalate", created_at__gte=since)
-        .select_related("action")
+    escalations = Event.objects.visible_to(request.user).filter(
+        verb="action.escalate", created_at__gte=since
     )
     if forces is not None:
         escalations = escalations.filter(force_id__in=forces)

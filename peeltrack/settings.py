@@ -52,10 +52,19 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tasks",
     "django_tasks_db",
+    # PEELtrack's own apps, bottom layer first: each imports only from those above it
+    # in this list (import-linter checks it; see docs/architecture.md).
+    "ui",
+    "api",
+    "forces",
+    "audit",
+    "accounts",
     "inspections",
     "actions",
-    "api",
+    "governance",
     "notifications",
+    "exports",
+    "peeltrack",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "actions.context_processors.membership",
+                "forces.context_processors.membership",
                 "notifications.context_processors.unread",
             ],
         },
@@ -179,7 +188,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     # Scripts send a personal token (made on /api/tokens/); the browser uses its session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -196,7 +205,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 # API tokens are knox tokens (only a hash is stored) with a name and a last-used date.
-KNOX_TOKEN_MODEL = "api.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations create its default token table even when the model is
 # swapped out; it would be an unused table that blocks flushes. Leave it out.
 MIGRATION_MODULES = {"knox": None}

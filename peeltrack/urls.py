@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("peeltrack.api_urls")),
     path("inspections/", include("inspections.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("governance.urls")),
+    path("", include("exports.urls")),
     path("", include("actions.urls")),
 ]

@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from actions.models import Action, Event, Evidence, Membership, Update
-from inspections.models import Finding, FindingKind, Force, Inspection, Judgment
+from actions.models import Action, Evidence, Update
+from audit.models import Event
+from forces.models import Force, Membership
+from inspections.models import Finding, FindingKind, Inspection, Judgment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -124,8 +126,11 @@ class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
 
+    class Params:
+        action = factory.SubFactory(ActionFactory)
+
     verb = "action.update"
-    action = factory.SubFactory(ActionFactory)
+    action_id = factory.LazyAttribute(lambda e: e.action.pk)
     object_type = "action"
     object_id = factory.LazyAttribute(lambda e: str(e.action.pk))
     object_repr = factory.LazyAttribute(lambda e: str(e.action))
@@ -134,7 +139,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 class BoardFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "inspections.Board"
+        model = "forces.Board"
         skip_postgeneration_save = True
 
     force = factory.SubFactory(ForceFactory)
@@ -148,7 +153,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
 
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "actions.Meeting"
+        model = "governance.Meeting"
 
     board = factory.SubFactory(BoardFactory)
     date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
@@ -156,7 +161,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 class DecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "actions.Decision"
+        model = "governance.Decision"
 
     action = factory.SubFactory(ActionFactory)
     outcome = "signed_off"
@@ -165,7 +170,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
 class ExtensionRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "actions.ExtensionRequest"
+        model = "governance.ExtensionRequest"
 
     action = factory.SubFactory(ActionFactory)
     requested_by = factory.SelfAttribute("action.owner")

@@ -30,14 +30,14 @@ def test_an_error_about_the_whole_form_links_to_its_first_radio():
     form = _Form({"colour": "red", "note": "x", "version": "1"})
     form.is_valid()
     form.add_error(None, "Someone changed this while you were editing it.")
-    assert _summary_links(render_to_string("actions/_error_summary.html", {"form": form})) == [
+    assert _summary_links(render_to_string("ui/_error_summary.html", {"form": form})) == [
         "id_colour_1"
     ]
 
 
 def test_a_radio_error_links_to_the_first_radio_and_a_hidden_field_error_is_named():
     form = _Form({"note": "x", "version": "abc"})
-    html = render_to_string("actions/_error_summary.html", {"form": form})
+    html = render_to_string("ui/_error_summary.html", {"form": form})
     assert _summary_links(html) == ["id_colour_1", "id_colour_1"]
     assert "Version: Enter a whole number." in html
 
@@ -54,7 +54,7 @@ def test_a_date_error_links_to_the_day_box(client, coordinator, finding):
 def test_a_refused_change_is_announced_as_an_error(client, coordinator, finding, action):
     client.force_login(coordinator)
     response = client.post(
-        reverse("actions:oversight", args=[finding.pk]),
+        reverse("governance:oversight", args=[finding.pk]),
         {"form": "inspectorate", "status": "awaiting_review", "note": ""},
         follow=True,
     )
@@ -74,7 +74,7 @@ def test_filters_that_make_no_sense_get_an_error_summary(client, owner, action):
 
 def test_a_wrong_report_date_is_summarised_and_linked_to_its_box(client, owner, inspection):
     client.force_login(owner)
-    response = client.get(reverse("actions:report", args=[inspection.pk]), {"since": "soon"})
+    response = client.get(reverse("exports:report", args=[inspection.pk]), {"since": "soon"})
     assert _title(response).startswith("Error: Progress report: ")
     assert _summary_links(response.text) == ["since"]
 

@@ -4,7 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from actions.models import Action, Event, Status
+from actions.models import Action, Status
+from audit.models import Event
 from tests.factories import (
     ActionFactory,
     DecisionFactory,
@@ -62,7 +63,7 @@ def test_bulk_status_change_uses_the_workflow(client, superuser, finding):
     not_ready.refresh_from_db()
     assert ready.status == Status.CLOSED
     assert not_ready.status == Status.NOT_STARTED  # refused: not submitted
-    assert Event.objects.filter(verb="action.close", action=ready).exists()
+    assert Event.objects.filter(verb="action.close", action_id=ready.pk).exists()
 
 
 def test_admin_edits_are_audited(client, superuser, action):
@@ -92,7 +93,7 @@ def test_admin_edits_are_audited(client, superuser, action):
 def test_audit_events_cannot_be_edited_or_deleted_in_the_admin(client, superuser):
     event = EventFactory()
     client.force_login(superuser)
-    delete = reverse("admin:actions_event_delete", args=[event.pk])
+    delete = reverse("admin:audit_event_delete", args=[event.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Event.objects.filter(pk=event.pk).exists()
 

@@ -5,7 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from actions.models import Action, Event, Membership
+from actions.models import Action
+from audit.models import Event
+from forces.models import Membership
 from inspections.models import Finding, Inspection, Judgment
 
 pytestmark = pytest.mark.django_db

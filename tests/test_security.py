@@ -4,7 +4,9 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from actions.models import Action, Decision, Event, Status, create_action
+from actions.models import Action, Status, create_action
+from audit.models import Event
+from governance.models import Decision
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -110,7 +112,7 @@ def test_back_office_role_changes_are_audited(client, owner, force):
     membership = owner.memberships.get()
     client.force_login(_superuser())
     client.post(
-        reverse("admin:actions_membership_change", args=[membership.pk]),
+        reverse("admin:forces_membership_change", args=[membership.pk]),
         {"user": owner.pk, "force": force.pk, "role": "coordinator", "team": ""},
     )
     event = Event.objects.get(verb="membership.edit")
@@ -146,7 +148,7 @@ def test_a_decision_is_never_filed_under_another_boards_meeting(
     Action.objects.filter(pk=overseen_action.pk).update(status=Status.SUBMITTED)
     client.force_login(board_member)
     client.post(
-        reverse("actions:decide", args=[overseen_action.pk]),
+        reverse("governance:decide", args=[overseen_action.pk]),
         {"outcome": "return", "rationale": "More", "version": 1, "meeting": other.pk},
     )
     assert Decision.objects.get().meeting is None
@@ -156,14 +158,14 @@ def test_an_odd_meeting_number_is_ignored_not_a_server_error(client, board_membe
     Action.objects.filter(pk=overseen_action.pk).update(status=Status.SUBMITTED)
     client.force_login(board_member)
     response = client.post(
-        reverse("actions:decide", args=[overseen_action.pk]) + "?meeting=²",
+        reverse("governance:decide", args=[overseen_action.pk]) + "?meeting=²",
         {"outcome": "return", "rationale": "More", "version": 1},
     )
     assert response.status_code == 302
 
 
 def test_a_meeting_pack_shows_only_its_own_forces_work(other_force, board, finding, outsider):
-    from actions.selectors import meeting_pack
+    from governance.selectors import meeting_pack
 
     foreign = FindingFactory(inspection=InspectionFactory(force=other_force), board=board)
     ActionFactory(finding=foreign, status=Status.SUBMITTED)

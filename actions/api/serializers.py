@@ -8,19 +8,16 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from inspections.models import Board, Finding
-from inspections.querysets import force_ids_for
+from api.serializers import person, request_user
+from forces.roles import force_ids_for
+from inspections.models import Finding
 
 from ..forms import force_members
 from ..models import (
     RAG,
     Action,
-    Decision,
-    Event,
     Evidence,
-    ExtensionRequest,
     Marking,
-    Meeting,
     Priority,
     Update,
 )
@@ -40,47 +37,9 @@ ENDPOINTS = {
 }
 
 
-def person(user) -> str | None:
-    """A person's display name: full name, else username."""
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
-
-
-def meetings_visible_to(user):
-    return Meeting.objects.filter(board__in=Board.objects.visible_to(user))
-
-
 # Said of an owner id that is not an active member of the force, whether the id belongs to
 # someone in another force or to nobody: the answer must not tell the two apart.
 NOT_A_MEMBER = "Choose someone who belongs to the action's force: see /api/v1/people/."
-NOT_THIS_BOARD = (
-    "Choose a meeting of the board that oversees this action (the {board}); this one is a "
-    "meeting of the {other}."
-)
-NO_BOARD = "This action has no overseeing board, so the decision cannot be filed under a meeting."
-
-
-def checked_meeting(meeting, action):
-    """The meeting, if it belongs to the board overseeing the action; else a field error.
-
-    A decision is recorded in that board's minutes, never another board's.
-    """
-    if meeting is None or action is None:
-        return meeting
-    board_id = action.finding.board_id
-    if board_id is None:
-        raise serializers.ValidationError(NO_BOARD)
-    if meeting.board_id != board_id:
-        raise serializers.ValidationError(
-            NOT_THIS_BOARD.format(board=action.finding.board, other=meeting.board)
-        )
-    return meeting
-
-
-def _user(serializer):
-    request = serializer.context.get("request")
-    return request.user if request else None
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -145,7 +104,7 @@ class ActionSerializer(serializers.ModelSerializer):
         )
     )
     def get_allowed_transitions(self, action) -> list[str]:
-        user = _user(self)
+        user = request_user(self)
         if user is None:
             return []
         return [ENDPOINTS[t.name] for t in action.allowed_transitions(user)]
@@ -180,7 +139,7 @@ class ActionFieldsSerializer(serializers.Serializer):
         force_id = self.context.get("force_id")
         if force_id is not None:
             return force_members(force_id)
-        user = _user(self)
+        user = request_user(self)
         if user is None:
             return get_user_model().objects.none()
         people = get_user_model().objects.filter(is_active=True)
@@ -197,7 +156,7 @@ class ActionCreateSerializer(ActionFieldsSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _user(self)
+        user = request_user(self)
         if user is not None:
             self.fields["finding"].queryset = Finding.objects.visible_to(user).select_related(
                 "inspection"
@@ -248,31 +207,6 @@ class SubmitSerializer(TransitionSerializer):
     closing_summary = serializers.CharField(
         help_text="What was done, and how the evidence shows it. Needs current evidence too."
     )
-
-
-class TakenAtMeeting(serializers.Serializer):
-    """A decision may name the meeting of the action's board where it was taken."""
-
-    meeting = serializers.PrimaryKeyRelatedField(
-        queryset=Meeting.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A meeting of the board overseeing the action, where the decision was "
-        "taken, if any.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["meeting"].queryset = meetings_visible_to(user).select_related("board")
-
-    def validate_meeting(self, meeting):
-        return checked_meeting(meeting, self.context.get("action"))
-
-
-class DecisionInputSerializer(TakenAtMeeting, TransitionSerializer):
-    """Sign off or return: the note is the board's rationale."""
 
 
 class UpdateSerializer(serializers.ModelSerializer):
@@ -362,122 +296,6 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _user(self)
+        user = request_user(self)
         if user is not None:
             self.fields["supersedes"].queryset = Evidence.objects.visible_to(user)
-
-
-class DecisionSerializer(serializers.ModelSerializer):
-    decided_by_name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Decision
-        fields = [
-            "id",
-            "action",
-            "board",
-            "meeting",
-            "outcome",
-            "rationale",
-            "decided_by",
-            "decided_by_name",
-            "decided_at",
-        ]
-        read_only_fields = fields
-
-    def get_decided_by_name(self, decision) -> str | None:
-        return person(decision.decided_by)
-
-
-class ExtensionRequestSerializer(serializers.ModelSerializer):
-    requested_by_name = serializers.SerializerMethodField()
-    decided_by_name = serializers.SerializerMethodField()
-    days_requested = serializers.IntegerField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = ExtensionRequest
-        fields = [
-            "id",
-            "action",
-            "requested_by",
-            "requested_by_name",
-            "requested_at",
-            "current_due_date",
-            "requested_due_date",
-            "days_requested",
-            "reason",
-            "state",
-            "decided_by",
-            "decided_by_name",
-            "decided_at",
-            "rationale",
-            "meeting",
-        ]
-        read_only_fields = fields
-
-    def get_requested_by_name(self, request) -> str | None:
-        return person(request.requested_by)
-
-    def get_decided_by_name(self, request) -> str | None:
-        return person(request.decided_by)
-
-
-class ExtensionRequestInputSerializer(serializers.Serializer):
-    new_due_date = serializers.DateField(help_text="Later than the current due date.")
-    reason = serializers.CharField(help_text="Why the action needs more time.")
-
-
-class ExtensionDecisionInputSerializer(TakenAtMeeting):
-    approve = serializers.BooleanField(help_text="true moves the due date; false keeps it.")
-    rationale = serializers.CharField(help_text="The reason for the decision.")
-
-
-class MeetingSerializer(serializers.ModelSerializer):
-    web_url = serializers.CharField(source="get_absolute_url", read_only=True)
-
-    class Meta:
-        model = Meeting
-        fields = ["id", "board", "date", "title", "web_url"]
-        read_only_fields = fields
-
-
-class EventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
-    changes = serializers.JSONField(
-        read_only=True, help_text="Each changed field's [before, after]."
-    )
-    data = serializers.JSONField(read_only=True, help_text="Details: the note, file hash, ...")
-
-    class Meta:
-        model = Event
-        fields = [
-            "id",
-            "created_at",
-            "actor",
-            "actor_name",
-            "force",
-            "verb",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "action",
-            "summary",
-            "changes",
-            "data",
-        ]
-        read_only_fields = fields
-
-    def get_actor_name(self, event) -> str | None:
-        return person(event.actor)
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = get_user_model()
-        fields = ["id", "username", "name"]
-        read_only_fields = fields
-
-    def get_name(self, user) -> str:
-        return person(user)

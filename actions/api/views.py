@@ -3,10 +3,8 @@ through visible_to, check the input's shape, call the model method the page call
 
 from contextlib import contextmanager
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -18,37 +16,23 @@ from rest_framework.response import Response
 from api.base import ReadOnlyViewSet
 from api.exceptions import Conflict, PreconditionFailed
 from api.pagination import CursorPagination
-from inspections.querysets import force_ids_for
+from api.serializers import person
+from forces.roles import can_manage_force, force_ids_for
 
-from .. import rules
 from .. import views as pages
-from ..filters import (
-    ActionFilter,
-    DecisionFilter,
-    EventFilter,
-    EvidenceFilter,
-    ExtensionRequestFilter,
-    MeetingFilter,
-    PersonFilter,
-    UpdateFilter,
-)
+from ..filters import ActionFilter, EvidenceFilter, UpdateFilter
 from ..forms import ActionForm
 from ..models import (
     TRANSITIONS,
     Action,
     ConcurrentEdit,
-    Decision,
-    Event,
     Evidence,
-    ExtensionRequest,
     Update,
     create_action,
     evidence_add,
-    extension_decide,
-    extension_request,
 )
 from . import serializers as s
-from .serializers import ENDPOINTS, MAX_INT, meetings_visible_to, person
+from .serializers import ENDPOINTS, MAX_INT
 
 
 def in_forces_of(user, queryset, path: str):
@@ -85,11 +69,7 @@ VERSIONED_VERBS = (Q(verb__startswith="action.") & ~Q(verb="action.create")) | Q
 )
 
 
-TRANSITION_INPUT = {
-    "submit": s.SubmitSerializer,
-    "close": s.DecisionInputSerializer,
-    "return": s.DecisionInputSerializer,
-}
+TRANSITION_INPUT = {"submit": s.SubmitSerializer}
 TRANSITION_HELP = {
     "start": "Start work on an action that has not started.",
     "hold": "Put the action on hold; the note is recorded as the reason.",
@@ -104,10 +84,10 @@ TRANSITION_HELP = {
 }
 
 
-def _transition_route(name: str):
+def transition_route(name: str, serializer_class=None):
     """A POST endpoint for one workflow move; each calls Action.apply_update."""
     move = TRANSITIONS[name]
-    serializer_class = TRANSITION_INPUT.get(name, s.TransitionSerializer)
+    serializer_class = serializer_class or TRANSITION_INPUT.get(name, s.TransitionSerializer)
 
     def view(self, request, pk=None):
         return self.move(request, name, serializer_class)
@@ -164,7 +144,7 @@ class ActionViewSet(ReadOnlyViewSet):
         data = s.ActionCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         finding = data.validated_data.pop("finding")
-        if not rules.can_manage_force(request.user, finding.inspection.force_id):
+        if not can_manage_force(request.user, finding.inspection.force_id):
             raise PermissionDenied("Only a coordinator may raise actions.")
         fields = checked_by_action_form(
             force_id=finding.inspection.force_id, action=None, values=data.validated_data
@@ -223,17 +203,20 @@ class ActionViewSet(ReadOnlyViewSet):
                 transition=name,
                 closing_summary=values.get("closing_summary", ""),
                 expected_version=expected,
-                meeting=values.get("meeting"),
+                context=self.move_context(values),
             )
         return self._respond(self._fresh(action.pk))
 
-    transition_start = _transition_route("start")
-    transition_hold = _transition_route("hold")
-    transition_resume = _transition_route("resume")
-    transition_submit = _transition_route("submit")
-    transition_return = _transition_route("return")
-    transition_close = _transition_route("close")
-    transition_reopen = _transition_route("reopen")
+    def move_context(self, values: dict) -> dict:
+        """What a move passes to the layers above (Action.apply_update's context)."""
+        return {}
+
+    # The board's moves (return, sign-off) are added by governance.api.ActionViewSet.
+    transition_start = transition_route("start")
+    transition_hold = transition_route("hold")
+    transition_resume = transition_route("resume")
+    transition_submit = transition_route("submit")
+    transition_reopen = transition_route("reopen")
 
     @extend_schema(
         request=s.UpdateInputSerializer,
@@ -304,31 +287,6 @@ class ActionViewSet(ReadOnlyViewSet):
                 raise
             raise DjangoValidationError({"file": error.messages}) from error  # the file checks
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        request=s.ExtensionRequestInputSerializer,
-        responses={201: s.ExtensionRequestSerializer},
-        summary="Ask for more time",
-    )
-    @route(
-        detail=True, methods=["post"], url_path="extension-requests", url_name="extension-requests"
-    )
-    def request_extension(self, request, pk=None):
-        """Ask the overseeing board for a later due date."""
-        action = self.get_object()
-        if not action.can(request.user, "request_extension"):
-            raise PermissionDenied("You may not ask for an extension on this action.")
-        data = s.ExtensionRequestInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        extension = extension_request(
-            action=action,
-            by=request.user,
-            new_due_date=data.validated_data["new_due_date"],
-            reason=data.validated_data["reason"],
-        )
-        return Response(
-            s.ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED
-        )
 
 
 def expected_version(request, body_version, required: bool) -> tuple[int | None, bool]:
@@ -453,112 +411,3 @@ class EvidenceViewSet(ReadOnlyViewSet):
     def download(self, request, pk=None):
         """The file, as an attachment. Same checks and audit record as the page's download."""
         return pages.evidence_download(request._request, pk=self.get_object().pk)
-
-
-@extend_schema(tags=["governance"])
-class DecisionViewSet(ReadOnlyViewSet):
-    """Board decisions: sign-offs and returns (made through the action's transitions)."""
-
-    serializer_class = s.DecisionSerializer
-    filterset_class = DecisionFilter
-
-    def get_queryset(self):
-        return in_forces_of(
-            self.request.user,
-            Decision.objects.select_related("decided_by"),
-            "action__finding__inspection__force_id",
-        )
-
-
-@extend_schema(tags=["governance"])
-class ExtensionRequestViewSet(ReadOnlyViewSet):
-    """Requests to move due dates, and the boards' decisions on them."""
-
-    serializer_class = s.ExtensionRequestSerializer
-    filterset_class = ExtensionRequestFilter
-
-    def get_queryset(self):
-        return in_forces_of(
-            self.request.user,
-            ExtensionRequest.objects.select_related(
-                "requested_by", "decided_by", "action__finding__inspection", "action__owner"
-            ),
-            "action__finding__inspection__force_id",
-        )
-
-    @extend_schema(
-        request=s.ExtensionDecisionInputSerializer,
-        responses={200: s.ExtensionRequestSerializer},
-        summary="Decide an extension request",
-    )
-    @route(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        """Approve (the due date moves; the first one is kept) or reject. Board members of
-        the action's board decide; never the person who asked."""
-        extension = self.get_object()
-        if not extension.action.can(request.user, "decide_extension"):
-            raise PermissionDenied("You may not decide this extension request.")
-        data = s.ExtensionDecisionInputSerializer(
-            data=request.data,
-            context={**self.get_serializer_context(), "action": extension.action},
-        )
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        extension_decide(
-            request=extension,
-            by=request.user,
-            approve=values["approve"],
-            rationale=values["rationale"],
-            meeting=values.get("meeting"),
-        )
-        return Response(s.ExtensionRequestSerializer(extension).data)
-
-
-@extend_schema(tags=["governance"])
-class MeetingViewSet(ReadOnlyViewSet):
-    """Board meetings."""
-
-    serializer_class = s.MeetingSerializer
-    filterset_class = MeetingFilter
-
-    def get_queryset(self):
-        return meetings_visible_to(self.request.user).order_by("-date", "-pk")
-
-
-# For the schema only: the audit trail's `inspection` filter takes an inspection's id.
-set_override(EventFilter.base_filters["inspection"], "field", OpenApiTypes.INT)
-
-
-@extend_schema(tags=["audit"])
-class EventViewSet(ReadOnlyViewSet):
-    """The append-only audit trail, newest first. Read-only; cursor-paginated.
-
-    Coordinators and auditors read their force's whole trail; everyone else reads the
-    history of the actions they can see (as on each action's page)."""
-
-    serializer_class = s.EventSerializer
-    filterset_class = EventFilter
-    pagination_class = CursorPagination
-
-    def get_queryset(self):
-        user = self.request.user
-        events = Event.objects.visible_to(user).select_related("actor")
-        readers = rules.forces_where(user, rules.AUDIT_READERS)
-        if readers is None:
-            return events
-        return events.filter(Q(force_id__in=readers) | Q(action__isnull=False))
-
-
-@extend_schema(tags=["people"])
-class PersonViewSet(ReadOnlyViewSet):
-    """People in your forces, for choosing owners and reading names."""
-
-    serializer_class = s.PersonSerializer
-    filterset_class = PersonFilter
-
-    def get_queryset(self):
-        people = get_user_model().objects.filter(is_active=True)
-        forces = force_ids_for(self.request.user)
-        if forces is not None:
-            people = people.filter(memberships__force_id__in=forces)
-        return people.distinct().order_by("username")

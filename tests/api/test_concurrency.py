@@ -3,7 +3,8 @@ refused with 409 (version field) or 412 (If-Match), saying what changed meanwhil
 
 import pytest
 
-from actions.models import Action, Event, Update
+from actions.models import Action, Update
+from audit.models import Event
 
 pytestmark = pytest.mark.django_db
 

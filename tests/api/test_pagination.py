@@ -3,7 +3,8 @@ cursors for the append-only tables (updates, audit events)."""
 
 import pytest
 
-from actions.models import Event, Update
+from actions.models import Update
+from audit.models import Event
 from tests.factories import (
     ActionFactory,
     BoardFactory,

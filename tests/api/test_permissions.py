@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from actions.models import Event
+from audit.models import Event
 from tests.api.conftest import set_status
 from tests.factories import (
     DecisionFactory,

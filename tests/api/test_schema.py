@@ -5,7 +5,7 @@ import yaml
 from django.core.management import call_command
 from django.urls import reverse
 
-from api.models import token_create
+from accounts.models import token_create
 
 pytestmark = pytest.mark.django_db
 

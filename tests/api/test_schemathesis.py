@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from actions.models import Event
-from api.models import token_create
+from accounts.models import token_create
+from audit.models import Event
 from peeltrack.wsgi import application
 from tests.api.conftest import set_status
 from tests.factories import (

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from actions.models import Event
-from api.models import MAX_TOKENS_PER_USER, ApiToken, token_create
+from accounts.models import MAX_TOKENS_PER_USER, ApiToken, token_create
+from audit.models import Event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,9 +161,9 @@ def test_the_back_office_lists_and_revokes_tokens_with_an_audit_record(client, o
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     token, secret = token_create(user=owner, name="Leaked script")
     client.force_login(admin)
-    listing = client.get(reverse("admin:api_apitoken_changelist"))
+    listing = client.get(reverse("admin:accounts_apitoken_changelist"))
     assert "Leaked script" in listing.text
     assert secret not in listing.text
-    client.post(reverse("admin:api_apitoken_delete", args=[token.pk]), {"post": "yes"})
+    client.post(reverse("admin:accounts_apitoken_delete", args=[token.pk]), {"post": "yes"})
     assert not ApiToken.objects.exists()
     assert Event.objects.get(verb="token.revoke").actor == admin

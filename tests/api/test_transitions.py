@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from actions.api.serializers import NOT_A_MEMBER
-from actions.models import Action, Decision, Event, Evidence, ExtensionRequest, Update
+from actions.models import Action, Evidence, Update
+from audit.models import Event
+from governance.models import Decision, ExtensionRequest
 from tests.api.conftest import set_status
 from tests.factories import BoardFactory, ExtensionRequestFactory, ForceFactory, MeetingFactory
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actions.models import Event
+from audit.models import Event
 from inspections.models import Finding, Inspection
 from inspections.parser import parse_report_file
 from inspections.services import apply_import, plan_import

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from actions.models import Event
+from audit.models import Event
 from notifications.models import Notification, ReminderRules
 from tests.factories import UserFactory
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Event, Membership
+from audit.models import Event
+from forces.models import Membership
 from notifications.models import Notification, Preference
 from tests.factories import ActionFactory, MembershipFactory, UserFactory
 

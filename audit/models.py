@@ -1,0 +1,111 @@
+"""The append-only audit trail: who did what, when, to which record, with before and after.
+
+Every layer records here (forces, inspections, actions, governance, notifications,
+exports), so this app sits below them all and imports none of them. A recorded object
+tells the trail where it belongs through plain attributes (`force_id`, `inspection`,
+`finding`, `action_id`, or `audit_action_id` for an action itself), never by type.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+
+from forces.models import Force
+
+from .querysets import EventQuerySet
+
+
+class Event(models.Model):
+    """Append-only audit trail: who did what, when, with before/after values."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    force = models.ForeignKey(Force, null=True, on_delete=models.PROTECT, related_name="+")
+    verb = models.CharField(max_length=50, db_index=True)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50)
+    object_repr = models.CharField(max_length=300)
+    # The action whose history this event belongs to (its own, or its update's,
+    # evidence's, decision's...). A number rather than a foreign key: actions sit above
+    # the audit trail, and an event outlives any change to what it describes.
+    action_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    summary = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit events cannot be deleted.")
+
+    @classmethod
+    def record(cls, actor, verb: str, obj, *, summary: str, changes=None, **data) -> "Event":
+        """Write one audit row for obj; call inside the transaction that made the change."""
+        return cls.objects.create(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            force_id=_force_id_of(obj),
+            verb=verb,
+            object_type=obj._meta.model_name,
+            object_id=str(obj.pk),
+            object_repr=str(getattr(obj, "audit_label", obj))[:300],
+            action_id=_action_id_of(obj),
+            summary=summary[:300],
+            changes=changes or {},
+            data=data,
+        )
+
+    @property
+    def note(self) -> str:
+        return self.data.get("note", "")
+
+
+def _force_id_of(obj) -> int | None:
+    if isinstance(obj, Force):
+        return obj.pk
+    for path in (
+        "force_id",
+        "inspection.force_id",
+        "finding.inspection.force_id",
+        "action.force_id",
+    ):
+        value = obj
+        try:
+            for part in path.split("."):
+                value = getattr(value, part)
+        except AttributeError:
+            continue
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _action_id_of(obj) -> int | None:
+    """The action an object's history belongs to: the action itself, or the one it is on."""
+    value = getattr(obj, "audit_action_id", None)
+    if value is None:
+        value = getattr(obj, "action_id", None)
+    return value if isinstance(value, int) else None
+
+
+def iso(value):
+    """A date for the before/after of the audit trail."""
+    return value.isoformat() if value else None
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields that differ."""
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}

@@ -1,0 +1,338 @@
+"""The printable progress report of an inspection, as a web page and as a PDF.
+
+The page is the accessible version (and prints cleanly); the PDF is drawn with
+fpdf2, pure Python, in its built-in Helvetica. Helvetica holds Latin-1 only, so
+typographic punctuation is turned into its plain equivalent and letters outside
+Latin-1 lose their accents in the PDF (the web page keeps every character).
+"""
+
+import datetime as dt
+import unicodedata
+
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from actions.models import RAG, Action, Status
+from audit.models import Event
+from governance.models import Decision
+from governance.selectors import figure_rows, with_max
+from inspections.models import ForceProgress, Inspection
+
+from . import writers
+
+REPORT_VERB = "export.report"
+
+
+def last_report(inspection: Inspection) -> Event | None:
+    """The last PDF report taken away for this inspection: the default 'since' date."""
+    return (
+        Event.objects.filter(verb=REPORT_VERB, data__inspection=inspection.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def progress_report(inspection: Inspection, *, since: dt.date | None = None, today=None) -> dict:
+    """Everything the report shows, from a fixed number of queries."""
+    today = today or timezone.localdate()
+    previous = last_report(inspection)
+    actions = Action.objects.filter(finding__inspection=inspection)
+    findings = (
+        inspection.findings.select_related("judgment", "board")
+        .prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("pk"))
+        )
+        .order_by("order", "pk")
+    )
+    judgments = list(inspection.judgments.all())
+    totals = actions.aggregate(
+        total=Count("pk"),
+        closed=Count("pk", filter=Q(status=Status.CLOSED)),
+        overdue=Count("pk", filter=~Q(status=Status.CLOSED) & Q(due_date__lt=today)),
+        extended=Count("pk", filter=Q(original_due_date__lt=F("due_date"))),
+    )
+    totals["open"] = totals["total"] - totals["closed"]
+    totals["closed_share"] = (
+        round(100 * totals["closed"] / totals["total"]) if totals["total"] else 0
+    )
+    status = dict(actions.order_by().values_list("status").annotate(n=Count("pk")))
+    rag = dict(actions.open().order_by().values_list("rag").annotate(n=Count("pk")))
+    progress = dict(findings.order_by().values_list("force_progress").annotate(n=Count("pk")))
+    decisions = Decision.objects.filter(action__finding__inspection=inspection).select_related(
+        "action__finding", "decided_by", "board"
+    )
+    if since is not None:
+        decisions = decisions.filter(decided_at__date__gte=since)
+    elif previous is not None:
+        # Since the moment the last report was taken away, not the start of that day.
+        since = previous.created_at
+        decisions = decisions.filter(decided_at__gt=since)
+    return {
+        "inspection": inspection,
+        "query": f"inspection={inspection.pk}",
+        "today": today,
+        "generated_at": timezone.now(),
+        "since": since,
+        "previous": previous,
+        "pillars": [j for j in judgments if j.is_pillar],
+        "questions": [j for j in judgments if not j.is_pillar],
+        "findings": findings,
+        "totals": totals,
+        "status_chart": with_max(
+            figure_rows(status, dict(Status.choices), "status", order=list(Status.values))
+        ),
+        "rag_chart": with_max(
+            figure_rows(rag, {**dict(RAG.choices), "": "Not rated"}, "rag", order=[*RAG.values, ""])
+        ),
+        "progress_chart": with_max(
+            figure_rows(
+                progress, dict(ForceProgress.choices), "progress", order=ForceProgress.values
+            )
+        ),
+        "overdue": actions.overdue(today).select_related("owner", "finding").order_by("due_date"),
+        "decisions": decisions.order_by("decided_at", "pk"),
+    }
+
+
+# --- PDF -------------------------------------------------------------------------
+
+PLAIN = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "−": "-",
+        "…": "...",
+        "•": "-",
+        "·": "-",
+        "→": "->",
+        "€": "EUR",
+        "\u00a0": " ",
+        "\u200b": "",
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Œ": "OE",
+        "œ": "oe",
+        "ı": "i",
+    }
+)
+
+
+def latin1(text) -> str:
+    """Text Helvetica can draw: plain punctuation, accents kept where Latin-1 has them."""
+    text = str(text if text is not None else "").translate(PLAIN)
+    try:
+        return text.encode("latin-1").decode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for char in text:
+        if ord(char) < 256:
+            out.append(char)
+            continue
+        bare = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        out.append(bare if bare and all(ord(c) < 256 for c in bare) else "?")
+    return "".join(out)
+
+
+def _date(value) -> str:
+    return writers.iso(value) or "-"
+
+
+def _who(user) -> str:
+    if user is None:
+        return "Nobody"
+    return user.get_full_name() or user.get_username()
+
+
+class _ReportPDF(FPDF):
+    def __init__(self, title: str):
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.report_title = title
+        self.set_title(title)
+        self.set_author("PEELtrack")
+        self.set_creator("PEELtrack")
+        self.set_auto_page_break(auto=True, margin=15)
+        self.alias_nb_pages()
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("helvetica", size=8)
+        self.cell(
+            0,
+            6,
+            latin1(f"{self.report_title} - page {self.page_no()} of {{nb}}"),
+            align="C",
+        )
+
+    def heading(self, text: str, size: int = 14):
+        self.ln(3)
+        self.set_font("helvetica", style="B", size=size)
+        self.multi_cell(0, size * 0.5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("helvetica", size=9)
+        self.ln(1)
+
+    def para(self, text: str):
+        self.set_font("helvetica", size=9)
+        self.multi_cell(0, 5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def grid(self, headings: list[str], rows: list[list], widths: tuple[int, ...]):
+        if not rows:
+            self.para("None.")
+            return
+        self.set_font("helvetica", size=8)
+        with self.table(
+            col_widths=widths,
+            text_align="LEFT",
+            line_height=4.5,
+            first_row_as_headings=True,
+            repeat_headings=1,
+        ) as table:
+            header = table.row()
+            for text in headings:
+                header.cell(latin1(text))
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(latin1(value))
+        self.set_font("helvetica", size=9)
+
+    def bars(self, title: str, rows: list[dict]):
+        """A bar chart and the same figures as a table beside it."""
+        if self.get_y() + 12 + len(rows) * 6 > self.page_break_trigger:
+            self.add_page()  # keep a chart whole, with its title
+        self.heading(title, 11)
+        top = self.get_y()
+        for i, r in enumerate(rows):
+            y = top + i * 6
+            self.set_xy(self.l_margin, y)
+            self.set_font("helvetica", size=8)
+            self.cell(40, 5, latin1(r["label"]))
+            self.set_fill_color(29, 112, 184)
+            width = max(r["share"] * 80, 0.2 if r["value"] else 0)
+            if width:
+                self.rect(self.l_margin + 42, y + 0.8, width, 3.6, style="F")
+            self.set_xy(self.l_margin + 44 + width, y)
+            self.cell(15, 5, str(r["value"]))
+        self.set_fill_color(255, 255, 255)  # tables after the chart are not filled
+        self.set_y(top + len(rows) * 6 + 2)
+
+
+def render_pdf(context: dict, *, by) -> bytes:
+    """The progress report as a PDF, from the same figures as the web page."""
+    inspection = context["inspection"]
+    title = f"Progress report: {inspection.force} - {inspection.programme}"
+    pdf = _ReportPDF(title)
+    pdf.add_page()
+    pdf.set_font("helvetica", style="B", size=18)
+    pdf.multi_cell(0, 8, latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    since = context["since"]
+    pdf.para(
+        f"Made {writers.iso(context['generated_at'])} by {_who(by)}. "
+        f"Published {_date(inspection.published)}; PCC response due "
+        f"{_date(inspection.response_due)}. Decisions "
+        + (f"since {writers.iso(since)}." if since else "since publication.")
+    )
+    t = context["totals"]
+    pdf.heading("Summary")
+    pdf.grid(
+        ["Actions", "Open", "Closed", "Closed (%)", "Overdue", "Due date moved"],
+        [[t["total"], t["open"], t["closed"], t["closed_share"], t["overdue"], t["extended"]]],
+        (30, 30, 30, 30, 30, 30),
+    )
+    pdf.heading("Judgments")
+    pdf.grid(
+        ["Pillar", "Question", "Grade", "Last inspected"],
+        [
+            [j.get_pillar_display(), "Overall", j.get_grade_display(), j.last_inspected or "-"]
+            for j in context["pillars"]
+        ]
+        + [
+            [j.get_pillar_display(), j.question, j.get_grade_display(), j.last_inspected or "-"]
+            for j in context["questions"]
+        ],
+        (30, 90, 35, 25),
+    )
+    pdf.bars("Actions by status", context["status_chart"])
+    pdf.grid(
+        ["Status", "Actions"], [[r["label"], r["value"]] for r in context["status_chart"]], (60, 30)
+    )
+    pdf.bars("Open actions by RAG", context["rag_chart"])
+    pdf.grid(
+        ["RAG", "Open actions"], [[r["label"], r["value"]] for r in context["rag_chart"]], (60, 30)
+    )
+    pdf.bars("Findings by force progress", context["progress_chart"])
+    pdf.grid(
+        ["Force progress", "Findings"],
+        [[r["label"], r["value"]] for r in context["progress_chart"]],
+        (60, 30),
+    )
+    pdf.heading("Findings and their actions")
+    rows = []
+    for finding in context["findings"]:
+        actions = list(finding.actions.all())
+        head = f"{finding.reference}: {finding.text[:300]}"
+        if not actions:
+            rows.append([head, "No action raised", "-", "-", "-", "-"])
+        for n, action in enumerate(actions):
+            rows.append(
+                [
+                    head if n == 0 else "",
+                    action.title,
+                    _who(action.owner),
+                    action.get_status_display()
+                    + (f" / {action.get_rag_display()}" if action.rag else ""),
+                    _date(action.due_date),
+                    _date(action.closed_date),
+                ]
+            )
+    pdf.grid(
+        ["Finding", "Action", "Owner", "Status / RAG", "Due", "Closed"],
+        rows,
+        (55, 45, 25, 25, 20, 20),
+    )
+    pdf.heading("Overdue actions")
+    today = context["today"]
+    pdf.grid(
+        ["Finding", "Action", "Owner", "Due", "Days overdue"],
+        [
+            [
+                a.finding.reference,
+                a.title,
+                _who(a.owner),
+                _date(a.due_date),
+                (today - a.due_date).days,
+            ]
+            for a in context["overdue"]
+        ],
+        (25, 80, 35, 25, 25),
+    )
+    pdf.heading("Decisions " + (f"since {writers.iso(since)}" if since else "since publication"))
+    pdf.grid(
+        ["When", "Outcome", "Action", "Decided by", "Rationale"],
+        [
+            [
+                writers.iso(d.decided_at),
+                d.get_outcome_display(),
+                f"{d.action.finding.reference}: {d.action.title}",
+                _who(d.decided_by),
+                d.rationale,
+            ]
+            for d in context["decisions"]
+        ],
+        (30, 25, 45, 30, 60),
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance"
+    verbose_name = "Boards and decisions"
+
+    def ready(self):
+        # Connects the receiver that records a board decision when an action is closed
+        # or returned (actions.signals.action_moved).
+        from actions.views import ACTION_PAGE_EXTRAS
+
+        from . import services  # noqa: F401
+        from .views import action_page_extensions
+
+        if action_page_extensions not in ACTION_PAGE_EXTRAS:
+            ACTION_PAGE_EXTRAS.append(action_page_extensions)

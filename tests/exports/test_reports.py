@@ -1,0 +1,97 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import Event
+from exports.reports import latin1
+from tests.factories import ActionFactory, DecisionFactory, JudgmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_shows_judgments_findings_actions_overdue_and_decisions(
+    client, auditor, inspection, finding, owner, coordinator
+):
+    JudgmentFactory(inspection=inspection, question="Ethical and lawful workforce behaviour")
+    late = ActionFactory(
+        finding=finding,
+        owner=owner,
+        title="Late action",
+        due_date=timezone.localdate() - dt.timedelta(days=3),
+    )
+    DecisionFactory(action=late, decided_by=coordinator, rationale="Returned: no evidence")
+    client.force_login(auditor)
+    response = client.get(reverse("exports:report", args=[inspection.pk]))
+    assert response.status_code == 200
+    text = response.text
+    assert "Ethical and lawful workforce behaviour" in text
+    assert finding.reference in text and "Late action" in text
+    assert "3 days overdue" in text
+    assert "Returned: no evidence" in text
+    assert "Actions by status" in text and "<svg" in text  # chart, with its table
+    assert "css/report.css" in text  # the print stylesheet
+
+
+def test_the_pdf_report_is_a_pdf_and_an_audit_event(client, auditor, inspection, finding, force):
+    ActionFactory(finding=finding, title="Vetting “backlog” – phase 2 for Łukasz")
+    client.force_login(auditor)
+    response = client.get(reverse("exports:report_pdf", args=[inspection.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    event = Event.objects.get(verb="export.report")
+    assert (event.actor, event.force, event.data["inspection"]) == (auditor, force, inspection.pk)
+
+
+def test_decisions_default_to_those_since_the_last_report(
+    client, auditor, inspection, action, coordinator, time_machine
+):
+    time_machine.move_to(dt.datetime(2025, 1, 10, 12, tzinfo=dt.UTC))
+    DecisionFactory(action=action, decided_by=coordinator, rationale="Old decision")
+    client.force_login(auditor)
+    client.get(reverse("exports:report_pdf", args=[inspection.pk]))
+    time_machine.move_to(dt.datetime(2025, 2, 10, 12, tzinfo=dt.UTC))
+    DecisionFactory(action=action, decided_by=coordinator, rationale="New decision")
+    client.force_login(auditor)
+    text = client.get(reverse("exports:report", args=[inspection.pk])).text
+    assert "New decision" in text and "Old decision" not in text
+    everything = client.get(reverse("exports:report", args=[inspection.pk]) + "?since=2024-01-01")
+    assert "Old decision" in everything.text
+
+
+def test_a_since_date_that_is_not_a_date_is_explained(client, auditor, inspection):
+    client.force_login(auditor)
+    response = client.get(reverse("exports:report", args=[inspection.pk]) + "?since=last+week")
+    assert "Enter the date as YYYY-MM-DD" in response.text
+
+
+def test_another_forces_report_does_not_exist(client, outsider, inspection):
+    client.force_login(outsider)
+    assert client.get(reverse("exports:report", args=[inspection.pk])).status_code == 404
+    assert client.get(reverse("exports:report_pdf", args=[inspection.pk])).status_code == 404
+
+
+def test_pdf_text_keeps_latin1_and_plainly_replaces_the_rest():
+    assert latin1("“Café” – Łódź…") == '"Café" - Lódz...'
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_report_costs_the_same_queries_for_5_or_50_actions(
+    client, auditor, finding, owner, coordinator, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        action = ActionFactory(finding=finding, owner=owner)
+        DecisionFactory(action=action, decided_by=coordinator)
+    client.force_login(auditor)
+    # session, user, nav memberships, inspection, last report, totals, counts by status,
+    # RAG and progress, judgments, findings, their actions, overdue, decisions, owners
+    with django_assert_max_num_queries(18):
+        assert (
+            client.get(reverse("exports:report", args=[finding.inspection_id])).status_code == 200
+        )
+    # the same, less the page's nav, plus forces, roles and the event insert
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("exports:report_pdf", args=[finding.inspection_id]))
+        assert response.status_code == 200
