@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from actions import rules
 
 from .forms import ReportUploadForm
+from .importer import ReportUnreadable, parse_report_file
 from .models import Force
-from .parser import ReportUnreadable, parse_report_file
 from .services import apply_import, parse_published, plan_import
 
 SESSION_KEY = "pending_import"

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actions.models import Event
+from inspections.importer import parse_report_file
 from inspections.models import Finding, Inspection
-from inspections.parser import parse_report_file
 from inspections.services import apply_import, plan_import
 from tests.factories import ActionFactory
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from inspections.parser import ReportUnreadable, extract_text, parse_report, parse_report_file
+from inspections.importer import ReportUnreadable, extract_text, parse_report, parse_report_file
 
 SAMPLES = Path(__file__).resolve().parents[2] / "inspections" / "sample_data"
 REPORT_TXT = SAMPLES / "avon-and-somerset-peel-2018-19.txt"

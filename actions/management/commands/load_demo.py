@@ -18,8 +18,8 @@ from actions.models import (
     evidence_add,
     extension_request,
 )
+from inspections.importer import parse_report_file
 from inspections.models import Board, Force, Inspection
-from inspections.parser import parse_report_file
 from inspections.services import apply_import
 
 SAMPLE = Path(__file__).resolve().parents[3] / "inspections" / "sample_data"
