@@ -14,8 +14,8 @@ from actions import rules
 
 from .forms import ReportUploadForm
 from .importer import ReportUnreadable, parse_report_file
+from .importer.plan import apply_import, parse_published, plan_import
 from .models import Force
-from .services import apply_import, parse_published, plan_import
 
 SESSION_KEY = "pending_import"
 

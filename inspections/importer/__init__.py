@@ -3,7 +3,8 @@
 The reading runs in stages, one module each: extract (the file's text, or a refusal),
 layout (lines into paragraphs, headings and bullets), judgments and findings (read from those
 units with the words in vocabulary and wording), and report (the stages run in order, with
-the force, programme and publication month from metadata).
+the force, programme and publication month from metadata). plan is the last stage: it compares
+a parsed report with the database and applies the import.
 
 The reading is rule-based and follows how HMICFRS has set out PEEL reports since 2014:
 
@@ -16,7 +17,8 @@ The reading is rule-based and follows how HMICFRS has set out PEEL reports since
   "Area for improvement" paragraphs.
 """
 
-# Pure Python with no Django imports, so views, management commands and tests can all use it.
+# plan is not re-exported: it imports the models, and the reading stages are pure Python with
+# no Django imports so that anything can use them without a configured project.
 from .extract import ReportUnreadable, extract_text
 from .report import parse_report, parse_report_file
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from actions.models import Event
 from inspections.importer import parse_report_file
+from inspections.importer.plan import apply_import, plan_import
 from inspections.models import Finding, Inspection
-from inspections.services import apply_import, plan_import
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db

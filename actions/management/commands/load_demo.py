@@ -19,8 +19,8 @@ from actions.models import (
     extension_request,
 )
 from inspections.importer import parse_report_file
+from inspections.importer.plan import apply_import
 from inspections.models import Board, Force, Inspection
-from inspections.services import apply_import
 
 SAMPLE = Path(__file__).resolve().parents[3] / "inspections" / "sample_data"
 SAMPLE_REPORT = SAMPLE / "avon-and-somerset-peel-2018-19.txt"

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Finding, FindingKind, Force, Grade, Inspection, Judgment, Pillar, Theme
+from ..models import Finding, FindingKind, Force, Grade, Inspection, Judgment, Pillar, Theme
 
 REFERENCE_PREFIX = {
     FindingKind.AREA_FOR_IMPROVEMENT: "AFI",
