@@ -14,8 +14,8 @@ from forces.models import Force
 from forces.roles import can_manage_force
 
 from .forms import ReportUploadForm
-from .parser import ReportUnreadable, parse_report_file
-from .services import apply_import, parse_published, plan_import
+from .importer import ReportUnreadable, parse_report_file
+from .importer.plan import apply_import, parse_published, plan_import
 
 SESSION_KEY = "pending_import"
 

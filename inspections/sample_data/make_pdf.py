@@ -1,6 +1,6 @@
 """Build avon-and-somerset-peel-2018-19.pdf from the report text beside it.
 
-The PDF is test data for inspections.parser, so it copies what real HMICFRS PDFs do to a
+The PDF is test data for inspections.importer, so it copies what real HMICFRS PDFs do to a
 parser: text wrapped at the page width, a running header and a page number on every page,
 bullets drawn as "•", and the summary table set out in columns. Links written as
 [text](#) in the text file are printed as plain text.

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from audit.models import Event
+from inspections.importer import parse_report_file
+from inspections.importer.plan import apply_import, plan_import
 from inspections.models import Finding, Inspection
-from inspections.parser import parse_report_file
-from inspections.services import apply_import, plan_import
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db

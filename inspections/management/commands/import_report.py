@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.parser import ReportUnreadable, parse_report_file
-from inspections.services import apply_import, find_force, plan_import
+from inspections.importer import ReportUnreadable, parse_report_file
+from inspections.importer.plan import apply_import, find_force, plan_import
 
 
 class Command(BaseCommand):

@@ -14,9 +14,9 @@ from actions.models import Action, create_action, evidence_add
 from forces.models import Board, Force, Membership
 from governance.models import Meeting
 from governance.services import extension_request
+from inspections.importer import parse_report_file
+from inspections.importer.plan import apply_import
 from inspections.models import Inspection
-from inspections.parser import parse_report_file
-from inspections.services import apply_import
 
 SAMPLE = Path(__file__).resolve().parents[3] / "inspections" / "sample_data"
 SAMPLE_REPORT = SAMPLE / "avon-and-somerset-peel-2018-19.txt"

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from audit.models import Event
 from forces.models import Force
 
-from .models import Finding, FindingKind, Grade, Inspection, Judgment, Pillar, Theme
+from ..models import Finding, FindingKind, Grade, Inspection, Judgment, Pillar, Theme
 
 REFERENCE_PREFIX = {
     FindingKind.AREA_FOR_IMPROVEMENT: "AFI",

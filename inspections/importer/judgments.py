@@ -1,0 +1,301 @@
+"""Graded judgments: pillar and question grades and the year each was last inspected."""
+
+import re
+
+from .layout import Unit, _is_headingish
+from .metadata import _format_year, _programme_year
+from .vocabulary import (
+    GRADE_WORDS,
+    NEUTRAL_HEADINGS,
+    PILLARS,
+    _grade_label,
+    _is_grade,
+    _is_question,
+    _known_heading,
+    _pillar_of_question,
+    _question_of,
+)
+from .wording import _capitalise
+
+
+def _is_modern(programme: str | None, units: list[Unit]) -> bool:
+    """Reports from 2021 onwards grade questions on five levels and have no pillar grades."""
+    year = _programme_year(programme)
+    if year:
+        return int(year[:4]) >= 2021
+    return any(_is_grade(unit.text) == "Adequate" for unit in units)
+
+
+def _modern_question_name(text: str) -> str:
+    name = re.sub(
+        r"^(how (good|well|effective(ly)?|efficient(ly)?) (is|does|are) the force('s)?"
+        r"( (at|in))?|to what extent (is|does) the force)\s+",
+        "",
+        text.strip().rstrip("?"),
+        flags=re.I,
+    )
+    return name[:1].upper() + name[1:]
+
+
+def _normalise_year(year: str) -> str:
+    if "/" in year:
+        start, end = year.split("/")
+        return _format_year(start, end)
+    return _format_year(year, str(int(year) + 1))
+
+
+class _JudgmentReader:
+    """Finds graded judgments in headings followed by grades, summary tables and sentences."""
+
+    def __init__(self, units: list[Unit], modern: bool, programme_year: str | None):
+        self.units = units
+        self.modern = modern
+        self.programme_year = programme_year
+        self.found: dict[tuple[str | None, str | None], dict] = {}
+        self.order: list[tuple[str | None, str | None]] = []
+        self.section_headings: dict[int, str] = {}
+        self.warnings: list[str] = []
+
+    def read(self) -> list[dict]:
+        pillar = None
+        for index, unit in enumerate(self.units):
+            text = unit.text
+            row = self._table_row(unit)
+            if row:
+                pillar = self._record_row(row, pillar)
+                continue
+            named_pillar = self._pillar_heading(text)
+            if named_pillar:
+                pillar = named_pillar
+                self.section_headings[index] = named_pillar
+                continue
+            grade = _is_grade(text)
+            if grade:
+                self._record_grade(index, grade, pillar)
+                pillar = self._pillar_after(index, pillar)
+                continue
+            question = _question_of(text) if _is_headingish(unit) or _is_question(text) else None
+            if question:
+                self.section_headings[index] = question.section
+            elif NEUTRAL_HEADINGS.match(text):
+                self.section_headings[index] = ""
+        self._sentence_pillars()
+        self._sentence_questions()
+        return self._ordered()
+
+    def _pillar_heading(self, text: str) -> str | None:
+        match = re.fullmatch(
+            r"(?:questions for\s+)?(effectiveness|efficiency|legitimacy)", text, re.I
+        )
+        if match:
+            return match.group(1).capitalize()
+        return _pillar_of_question(text)
+
+    def _pillar_after(self, index: int, pillar: str | None) -> str | None:
+        heading = self._heading_before(index)
+        if heading is not None:
+            found = self._pillar_heading(self.units[heading].text)
+            if found:
+                return found
+        return pillar
+
+    def _heading_before(self, index: int) -> int | None:
+        for back in range(index - 1, max(index - 5, -1), -1):
+            text = self.units[back].text
+            if re.match(r"(last updated|updated|published|skip to content)\b", text, re.I):
+                continue
+            if re.fullmatch(r"\d{1,2}", text):
+                continue
+            return back
+        return None
+
+    def _record_grade(self, index: int, grade: str, pillar: str | None) -> None:
+        heading_index = self._heading_before(index)
+        if heading_index is None:
+            return
+        heading = self.units[heading_index]
+        if heading.bullet or _is_grade(heading.text):
+            return
+        text = heading.text
+        named_pillar = self._pillar_heading(text)
+        last = self._carried_over(index)
+        if named_pillar:
+            if not self.modern:
+                self._add(named_pillar, None, grade, last)
+            return
+        if not (_is_headingish(heading) or _is_question(text)):
+            return
+        name, section, question_pillar = self._name_question(text, pillar)
+        self.section_headings[heading_index] = section
+        self._add(question_pillar, name, grade, last)
+
+    def _name_question(self, text: str, pillar: str | None) -> tuple[str, str, str | None]:
+        """Short name, findings section and pillar for a graded heading."""
+        if self.modern:
+            name = _modern_question_name(text) if _is_question(text) else text
+            return name, name, None
+        question = _question_of(text)
+        if question:
+            return question.name, question.section, question.pillar
+        return text, text, pillar
+
+    def _carried_over(self, index: int) -> str | None:
+        for unit in self.units[index + 1 : index + 4]:
+            if _is_grade(unit.text) or _known_heading(unit.text):
+                break
+            match = re.search(
+                r"judgment from (?:the |our )?((?:19|20)\d\d(?:/\d\d)?)\b[^.]{0,60}?"
+                r"carried (?:over|forward)",
+                unit.text,
+                re.I,
+            ) or re.search(
+                r"last inspected:?\s*(?:in\s+)?((?:19|20)\d\d(?:/\d\d)?)", unit.text, re.I
+            )
+            if match:
+                return _normalise_year(match.group(1))
+        return None
+
+    def _table_row(self, unit: Unit) -> dict | None:
+        text = unit.text
+        if unit.table:
+            cells = [cell.strip() for cell in text.split("\t") if cell.strip()]
+        else:
+            match = re.fullmatch(
+                rf"(.{{3,110}}?)\s+({GRADE_WORDS})(?:\s+((?:19|20)\d\d/\d\d))?(\s+last inspected)?",
+                text,
+                re.I,
+            )
+            if not match:
+                match = re.fullmatch(
+                    r"(effectiveness|efficiency|legitimacy)\s+last inspected", text, re.I
+                )
+                if not match:
+                    return None
+                return {"name": match.group(1).capitalize(), "grade": None, "year": None}
+            cells = [group for group in match.groups() if group]
+        name = None
+        grade = None
+        year = None
+        for cell in cells:
+            if _is_grade(cell) and grade is None and name is not None:
+                grade = _is_grade(cell)
+            elif re.fullmatch(r"(19|20)\d\d/\d\d", cell):
+                year = cell
+            elif cell.lower() == "last inspected":
+                continue
+            elif name is None:
+                name = cell
+        if not name:
+            return None
+        is_pillar = name.capitalize() in PILLARS
+        question = _question_of(name)
+        if not (is_pillar or question or (grade and self.modern and _is_headingish(Unit(name, 0)))):
+            return None
+        return {"name": name, "grade": grade, "year": year}
+
+    def _record_row(self, row: dict, pillar: str | None) -> str | None:
+        name = row["name"]
+        if name.capitalize() in PILLARS:
+            if row["grade"] and not self.modern:
+                self._add(name.capitalize(), None, row["grade"], row["year"])
+            return name.capitalize()
+        if row["grade"]:
+            short, _section, question_pillar = self._name_question(name, pillar)
+            self._add(question_pillar, short, row["grade"], row["year"])
+        return pillar
+
+    def _add(self, pillar: str | None, question: str | None, grade: str, last: str | None) -> None:
+        key = (pillar if question is None else None, question)
+        if key in self.found:
+            existing = self.found[key]
+            if existing["grade"] != grade:
+                subject = question or pillar
+                self.warnings.append(
+                    f"The report gives two grades for {subject}: {existing['grade']} and {grade}; "
+                    f"kept {existing['grade']}."
+                )
+            if not existing["last_inspected"] and last:
+                existing["last_inspected"] = last
+            if existing["pillar"] is None and pillar:
+                existing["pillar"] = pillar
+            return
+        self.found[key] = {
+            "pillar": pillar,
+            "question": question,
+            "grade": grade,
+            "last_inspected": last,
+        }
+        self.order.append(key)
+
+    def _sentence_pillars(self) -> None:
+        """Web pages state pillar grades in sentences: "X Police is good at reducing crime"."""
+        if self.modern:
+            return
+        have = {pillar for (pillar, question) in self.found if question is None}
+        for unit in self.units:
+            for sentence in re.split(r"(?<=[.!?])\s+", unit.text):
+                found = _pillar_sentence(sentence)
+                if found and found[0] not in have:
+                    have.add(found[0])
+                    self._add(found[0], None, found[1], None)
+
+    def _sentence_questions(self) -> None:
+        """2021+ reports also grade each question in a sentence ("The force is adequate at
+        investigating crime."); used only when no question heading carried a grade."""
+        if not self.modern or any(question for (_pillar, question) in self.found):
+            return
+        for unit in self.units:
+            for sentence in re.split(r"(?<=[.!?])\s+", unit.text):
+                match = re.match(
+                    r"(?:(?:[A-Z][\w'’-]*|and|of|&)\s+){0,7}?(?:constabulary|police|force)\s+"
+                    r"(?:is (outstanding|good|adequate|inadequate)|(requires improvement)) "
+                    r"(?:at|in) ([a-z][\w ,'’-]{3,80}?)\.?$",
+                    sentence.strip(),
+                    re.I,
+                )
+                if match:
+                    grade = _grade_label(match.group(1) or match.group(2))
+                    self._add(None, _capitalise(match.group(3)), grade, None)
+        if any(question for (_pillar, question) in self.found):
+            self.warnings.append(
+                "Question grades were read from summary sentences; check the question names."
+            )
+
+    def _ordered(self) -> list[dict]:
+        judgments = [self.found[key] for key in self.order]
+        for judgment in judgments:
+            if not judgment["last_inspected"]:
+                judgment["last_inspected"] = self.programme_year
+        rank = {pillar: index for index, pillar in enumerate(PILLARS)}
+        return sorted(
+            judgments,
+            key=lambda j: (rank.get(j["pillar"], len(PILLARS)), j["question"] is not None),
+        )
+
+
+def _pillar_sentence(sentence: str) -> tuple[str, str] | None:
+    lowered = sentence.lower().strip()
+    # "In 2017/18, we judged the force to be good at ..." reports an earlier year.
+    if re.match(r"in (19|20)\d\d", lowered) or "we judged" in lowered:
+        return None
+    subject = r"^(?:(?:[A-Z][\w'’-]*|and|of|&)\s+){0,7}?(?:constabulary|police|force)(?:['’]s \w+)?"
+    match = re.search(
+        subject + r"\s+(?:is|was|remains|has been judged to be)\s+"
+        r"(outstanding|good|adequate|inadequate)\b|" + subject + r"\s+(requires improvement)\b",
+        sentence.strip(),
+        re.I,
+    )
+    if not match:
+        return None
+    grade = _grade_label(match.group(1) or match.group(2))
+    if re.search(r"legitima|treat\w* the public and (its|the) workforce", lowered):
+        return "Legitimacy", grade
+    if re.search(r"efficien|sustainab", lowered):
+        return "Efficiency", grade
+    if re.search(
+        r"reduc\w* crime and keep\w* people safe|keep\w* people safe and reduc\w* crime|"
+        r"effectiveness",
+        lowered,
+    ):
+        return "Effectiveness", grade
+    return None

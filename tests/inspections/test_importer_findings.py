@@ -1,0 +1,253 @@
+"""Findings: areas for improvement, causes of concern, recommendations, stems and skips."""
+
+from inspections.importer import parse_report
+from tests.inspections.importer_helpers import PEEL_2016, PEEL_2021, of_kind, parse_text
+
+# 2014 to 2018/19 layouts ---------------------------------------------------------------------
+
+
+def test_it_reads_areas_for_improvement_listed_under_a_question():
+    areas = of_kind(parse_text(PEEL_2016), "area_for_improvement")
+    assert [a["text"] for a in areas] == [
+        "The force should improve how it evaluates its problem-solving work.",
+        "The force should make sure neighbourhood officers are not routinely taken away from "
+        "their neighbourhood duties.",
+    ]
+    assert {a["section"] for a in areas} == {"Preventing crime and tackling anti-social behaviour"}
+
+
+def test_each_part_of_an_hmic_stem_becomes_a_recommendation_answering_the_cause():
+    result = parse_text(PEEL_2016)
+    (cause,) = of_kind(result, "cause_of_concern")
+    cause_index = result["findings"].index(cause)
+    recommendations = [r for r in of_kind(result, "recommendation") if r["parent"] is not None]
+    assert [r["text"] for r in recommendations] == [
+        "The force should review how call handlers assess risk",
+        "The force should make sure all missing children are risk-assessed properly",
+        "The force should improve supervision of investigations involving vulnerable victims.",
+    ]
+    assert {r["parent"] for r in recommendations} == {cause_index}
+    assert {r["timescale"] for r in recommendations} == {"within six months"}
+    assert recommendations[0]["stem"] == "HMIC recommends that within six months the force should:"
+
+
+def test_it_reads_a_free_text_recommendation_sentence_without_its_narrative():
+    result = parse_text(PEEL_2016)
+    free = [r for r in of_kind(result, "recommendation") if r["parent"] is None]
+    assert [r["text"] for r in free] == [
+        "We recommend that the force reviews its armed policing threat assessment."
+    ]
+    assert free[0]["section"] == "Armed policing"
+
+
+def test_stem_parts_ending_in_semicolons_without_bullets_are_split():
+    result = parse_text(
+        "PEEL 2014\nAn inspection of Kent Police\n\nRecommendations\n"
+        "HMIC recommends that within six months the force should:\n"
+        "develop a plan to reduce its backlog of crime files;\n"
+        "train supervisors in the use of THRIVE; and\n"
+        "publish its stop and search data every month.\n\n"
+        "Annex A\n"
+    )
+    findings = result["findings"]
+    assert [f["text"] for f in findings] == [
+        "The force should develop a plan to reduce its backlog of crime files",
+        "The force should train supervisors in the use of THRIVE",
+        "The force should publish its stop and search data every month.",
+    ]
+    assert [f["line"] for f in findings] == [6, 7, 8]
+    assert {f["timescale"] for f in findings} == {"within six months"}
+
+
+def test_improvements_already_made_are_not_areas_for_improvement():
+    result = parse_text(
+        "PEEL 2017\nAn inspection of Dorset Police\n\nInvestigating crime\n\nGood\n\n"
+        "Areas for improvement\n\n"
+        "• The force has introduced a new crime recording system.\n"
+        "• The force should make sure victims are updated regularly.\n"
+    )
+    assert [f["text"] for f in result["findings"]] == [
+        "The force should make sure victims are updated regularly."
+    ]
+    assert result["skipped"][0]["reason"] == "improvement already made, not a finding"
+
+
+PEEL_2017_CAUSES = """PEEL: Police effectiveness 2017 – Gwent Police
+
+How effective is the force at protecting those who are vulnerable from harm, and supporting victims?
+
+Requires improvement
+
+Cause of concern
+
+Gwent Police is not assessing risk well enough when people first contact it.
+
+To address this cause of concern, we recommend that the force should immediately:
+
+• review its call-handling processes;
+• train all call handlers in THRIVE; and
+• audit the quality of risk assessments each month.
+
+Causes of concern
+
+• The force does not manage registered sex offenders well enough.
+• The force has a backlog of digital devices awaiting examination.
+
+Legitimacy
+
+We recommend that the force publishes its stop and search data. We also recommend that the force reviews its use of Taser, e.g. by dip-sampling body-worn video.
+"""  # noqa: E501
+
+
+def test_a_recommendation_stem_in_a_paragraph_answers_the_cause_above_it():
+    result = parse_text(PEEL_2017_CAUSES)
+    findings = result["findings"]
+    assert findings[0]["kind"] == "cause_of_concern"
+    assert [(f["text"], f["parent"], f["timescale"]) for f in findings[1:4]] == [
+        ("The force should review its call-handling processes", 0, "immediately"),
+        ("The force should train all call handlers in THRIVE", 0, "immediately"),
+        ("The force should audit the quality of risk assessments each month.", 0, "immediately"),
+    ]
+
+
+def test_a_list_of_causes_of_concern_gives_one_cause_per_item():
+    causes = of_kind(parse_text(PEEL_2017_CAUSES), "cause_of_concern")
+    assert [c["text"] for c in causes[1:]] == [
+        "The force does not manage registered sex offenders well enough.",
+        "The force has a backlog of digital devices awaiting examination.",
+    ]
+
+
+def test_each_recommend_sentence_in_a_paragraph_is_its_own_recommendation():
+    recommendations = of_kind(parse_text(PEEL_2017_CAUSES), "recommendation")
+    texts = [r["text"] for r in recommendations if r["section"] == "Legitimacy"]
+    assert texts == [
+        "We recommend that the force publishes its stop and search data.",
+        "We also recommend that the force reviews its use of Taser, e.g. by dip-sampling "
+        "body-worn video.",
+    ]
+
+
+def test_a_recommendation_stem_in_narrative_with_its_list_missing_is_flagged():
+    result = parse_text(
+        "PEEL 2016\nAn inspection of Essex Police\n\nInvestigating crime\n\nGood\n\n"
+        "We recommend that the force improves its investigations as follows:\n\n"
+        "The data is broken down as follows:\n\nRecorded crime\t80\t81\n"
+    )
+    assert result["findings"] == []
+    assert [s["line"] for s in result["skipped"]] == [8]
+    assert len([w for w in result["warnings"] if "missing" in w]) == 1
+
+
+# 2021 onwards --------------------------------------------------------------------------------
+
+
+def test_recommendations_after_a_cause_of_concern_carry_its_index_and_their_timescale():
+    findings = parse_text(PEEL_2021)["findings"]
+    assert findings[0]["kind"] == "cause_of_concern"
+    assert findings[0]["text"] == (
+        "The force isn't investigating crime effectively. Too many investigations are not "
+        "supervised."
+    )
+    recommendations = findings[1:4]
+    assert [r["kind"] for r in recommendations] == ["recommendation"] * 3
+    assert [r["parent"] for r in recommendations] == [0, 0, 0]
+    assert [r["timescale"] for r in recommendations] == [
+        "immediately",
+        "within three months",
+        "by 31 March 2023",
+    ]
+    assert recommendations[0]["text"] == (
+        "The force should immediately agree a plan to reduce the number of open investigations."
+    )
+
+
+def test_a_2021_area_for_improvement_is_the_one_paragraph_after_its_heading():
+    result = parse_text(PEEL_2021)
+    assert [(a["section"], a["text"]) for a in of_kind(result, "area_for_improvement")] == [
+        (
+            "Investigating crime",
+            "The force should make sure it records why victims withdraw support for "
+            "investigations.",
+        )
+    ]
+
+
+def test_an_accelerated_cause_of_concern_quoted_after_our_inspection_found():
+    findings = parse_text(PEEL_2021)["findings"]
+    cause = findings[5]
+    assert cause["kind"] == "cause_of_concern"
+    assert cause["section"] == "Responding to the public"
+    assert cause["text"] == (
+        "The force is not answering emergency calls quickly enough, so people in danger wait too "
+        "long."
+    )
+    assert [(r["text"], r["parent"], r["timescale"]) for r in findings[6:]] == [
+        (
+            "The force should make sure it has enough call handlers to answer 999 calls within "
+            "ten seconds",
+            5,
+            "within three months",
+        ),
+        ("The force should review how it prioritises calls for service.", 5, "within three months"),
+    ]
+
+
+def test_a_causes_of_concern_section_over_its_first_cause_gives_no_false_warning():
+    text = "\n".join(
+        [
+            "PEEL 2021/22",
+            "An inspection of Exampleshire Police",
+            "Published: 14 September 2022",
+            "",
+            "Causes of concern",
+            "",
+            "Cause of concern",
+            "The force is not answering emergency calls promptly enough.",
+            "",
+            "Recommendations",
+            "Within three months, the force should:",
+            "• make sure it has enough call handlers to meet demand; and",
+            "• monitor abandoned call rates.",
+            "",
+            "Responding to the public",
+            "Requires improvement",
+        ]
+    )
+    result = parse_report(text)
+    assert result["warnings"] == []
+    kinds = [f["kind"] for f in result["findings"]]
+    assert kinds == ["cause_of_concern", "recommendation", "recommendation"]
+    assert {f["parent"] for f in result["findings"][1:]} == {0}
+
+
+# Summaries and narrative ---------------------------------------------------------------------
+
+
+def test_a_recommendation_to_readers_is_not_a_finding():
+    result = parse_text(
+        "PEEL 2016\nAn inspection of Essex Police\n\nInvestigating crime\n\nGood\n\n"
+        "We recommend that readers look at the annex first. We recommend that, within three "
+        "months, the chief constable reviews how custody is staffed.\n"
+    )
+    assert [(f["text"], f["timescale"]) for f in result["findings"]] == [
+        (
+            "We recommend that, within three months, the chief constable reviews how custody is "
+            "staffed.",
+            "within three months",
+        )
+    ]
+
+
+def test_a_finding_repeated_in_the_summary_is_imported_once():
+    result = parse_text(
+        "PEEL 2023–25\nAn inspection of Kent Police\n\nCause of concern\n\n"
+        "The force does not answer 101 calls quickly enough.\n\n"
+        "Responding to the public\n\nInadequate\n\nCause of concern\n\n"
+        "The force does not answer 101 calls quickly enough.\n"
+    )
+    (cause,) = result["findings"]
+    assert cause["section"] == "Responding to the public"
+    assert cause["theme"] == "call handling"
+    assert result["skipped"][0]["reason"] == "duplicate of the finding on line 6"
+    assert result["programme"] == "PEEL 2023–25"

@@ -1,0 +1,185 @@
+"""Judgments: question names, grades in each era's layout, tables and summary sentences."""
+
+import pytest
+
+from inspections.importer import parse_report, parse_report_file
+from tests.inspections.importer_helpers import (
+    PEEL_2016,
+    PEEL_2021,
+    parse_text,
+    pillar_grades,
+    question_rows,
+)
+
+# Question names ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wording", "name", "pillar"),
+    [
+        (
+            "How effective is the force at preventing crime, tackling anti-social behaviour and "
+            "keeping people safe?",
+            "Preventing crime and tackling anti-social behaviour",
+            "Effectiveness",
+        ),
+        (
+            "How effective is the force at investigating crime and reducing re-offending?",
+            "Investigating crime",
+            "Effectiveness",
+        ),
+        (
+            "How effective is the force at protecting those who are vulnerable from harm, and "
+            "supporting victims?",
+            "Protecting vulnerable people",
+            "Effectiveness",
+        ),
+        (
+            "How effective is the force at tackling serious and organised crime?",
+            "Tackling serious and organised crime",
+            "Effectiveness",
+        ),
+        (
+            "How effective are the force's specialist capabilities?",
+            "Armed response capability",
+            "Effectiveness",
+        ),
+        (
+            "How well does the force use its resources to meet its demand?",
+            "Meeting current demands and using resources",
+            "Efficiency",
+        ),
+        (
+            "How well is the force planning for demand in the future?",
+            "Planning for the future",
+            "Efficiency",
+        ),
+        (
+            "To what extent does the force treat all of the people it serves with fairness and "
+            "respect?",
+            "Fair treatment of the public",
+            "Legitimacy",
+        ),
+        (
+            "How well does the force ensure that its workforce behaves ethically and lawfully?",
+            "Ethical and lawful workforce behaviour",
+            "Legitimacy",
+        ),
+        (
+            "To what extent does the force treat its workforce with fairness and respect?",
+            "Fair treatment of the workforce",
+            "Legitimacy",
+        ),
+    ],
+)
+def test_it_maps_long_question_wording_to_the_short_names(wording, name, pillar):
+    result = parse_report(f"PEEL: Police effectiveness 2016\n\n{wording}\n\nGood\n")
+    assert question_rows(result) == [[pillar, name, "Good", "2016"]]
+
+
+def test_it_falls_back_to_the_heading_for_an_unknown_question():
+    result = parse_report(
+        "PEEL 2017\n\nLeadership\n\nHow well led is the force?\n\nGood\n"
+        "\nHow effective is the force at keeping people safe and reducing crime?\n\nGood\n"
+    )
+    assert question_rows(result) == [[None, "How well led is the force?", "Good", "2017"]]
+    assert pillar_grades(result) == {"Effectiveness": "Good"}
+
+
+# 2014 to 2018/19 layouts ---------------------------------------------------------------------
+
+
+def test_it_reads_a_2016_report_with_four_grades_and_ungraded():
+    result = parse_text(PEEL_2016)
+    assert result["force"] == "Cleveland Police"
+    assert result["programme"] == "PEEL 2016"
+    assert result["published"] == "2017-03"
+    assert pillar_grades(result) == {"Effectiveness": "Requires improvement"}
+    assert [row[1:3] for row in question_rows(result)] == [
+        ["Preventing crime and tackling anti-social behaviour", "Good"],
+        ["Protecting vulnerable people", "Inadequate"],
+        ["Tackling serious and organised crime", "Good"],
+        ["Armed response capability", "Ungraded"],
+    ]
+
+
+def test_it_reads_carried_over_judgments():
+    rows = question_rows(parse_text(PEEL_2016))
+    assert rows[2] == ["Effectiveness", "Tackling serious and organised crime", "Good", "2015/16"]
+    assert rows[1][3] == "2016"
+    web = parse_report("Investigating crime\nGood\nLast inspected 2017/18\n")
+    assert question_rows(web) == [["Effectiveness", "Investigating crime", "Good", "2017/18"]]
+
+
+# 2021 onwards --------------------------------------------------------------------------------
+
+
+def test_2021_reports_grade_questions_on_five_levels_without_pillars():
+    result = parse_text(PEEL_2021)
+    assert result["programme"] == "PEEL 2021/22"
+    assert result["published"] == "2022-05"
+    assert question_rows(result) == [
+        [None, "Investigating crime", "Inadequate", "2021/22"],
+        [None, "Responding to the public", "Requires improvement", "2021/22"],
+        [None, "Protecting vulnerable people", "Good", "2021/22"],
+        [None, "Leadership and force management", "Adequate", "2021/22"],
+    ]
+
+
+def test_2021_question_grades_can_come_from_summary_sentences():
+    result = parse_text(
+        "PEEL 2021/22\nAn inspection of Durham Constabulary\n\n"
+        "Durham Constabulary is good at investigating crime. "
+        "The force requires improvement at responding to the public.\n"
+    )
+    assert question_rows(result) == [
+        [None, "Investigating crime", "Good", "2021/22"],
+        [None, "Responding to the public", "Requires improvement", "2021/22"],
+    ]
+    assert "Question grades were read from summary sentences" in result["warnings"][-2]
+
+
+# Web pages -----------------------------------------------------------------------------------
+
+
+def test_a_judgments_table_on_a_web_page_is_read_row_by_row():
+    html = (
+        b"<html><head><title>Kent Police PEEL 2017</title></head><body><table>"
+        b"<tr><th></th><th>Grade</th><th>Last inspected</th></tr>"
+        b"<tr><td>Effectiveness</td><td>Good</td><td></td></tr>"
+        b"<tr><td>Investigating crime</td><td>Good</td><td>2016/17</td></tr>"
+        b"<tr><td>Fair treatment of the public</td><td>Requires improvement</td>"
+        b"<td>2017/18</td></tr></table></body></html>"
+    )
+    result = parse_report_file(html, "kent.html")
+    assert pillar_grades(result) == {"Effectiveness": "Good"}
+    assert question_rows(result) == [
+        ["Effectiveness", "Investigating crime", "Good", "2016/17"],
+        ["Legitimacy", "Fair treatment of the public", "Requires improvement", "2017/18"],
+    ]
+
+
+def test_it_reads_pillar_grades_from_web_page_sentences():
+    result = parse_text(
+        "Cleveland Police PEEL 2017\n\nEffectiveness\n\n"
+        "Cleveland Police requires improvement at keeping people safe and reducing crime.\n\n"
+        "Efficiency\n\n"
+        "Cleveland Police is good in the efficiency with which it keeps people safe and reduces "
+        "crime.\n\n"
+        "Legitimacy\n\n"
+        "Cleveland Police is outstanding at treating the public and its workforce legitimately.\n"
+        "\nInvestigating crime\nInadequate\n"
+    )
+    assert pillar_grades(result) == {
+        "Effectiveness": "Requires improvement",
+        "Efficiency": "Good",
+        "Legitimacy": "Outstanding",
+    }
+
+
+def test_a_sentence_about_one_question_is_not_read_as_a_pillar_grade():
+    result = parse_report(
+        "PEEL 2017\nHMICFRS\n\nThe constabulary is good at protecting vulnerable people.\n"
+        "In 2016, we judged Kent Police to be good at reducing crime and keeping people safe.\n"
+    )
+    assert result["judgments"] == []
