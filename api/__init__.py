@@ -1,1 +1,1 @@
-"""The REST API's shared parts: personal tokens, errors, pagination and the schema."""
+"""The API's shared kernel: errors, pagination, the base viewset, filters and the schema."""
