@@ -40,6 +40,11 @@ NOT_A_REPORT = (
     "This does not look like an HMICFRS inspection report: "
     "no graded judgments or findings were found."
 )
+PRESS_RELEASE = (
+    "This is a news story or press release about an inspection, not the inspection report: it "
+    "reports what the inspectorate said, so PEELtrack takes no grades or findings from it. "
+    "Upload the report or letter it links to instead."
+)
 NO_REPORT_CONTEXT = (
     "This does not look like an HMICFRS inspection report: it names no police force, "
     "HMICFRS or PEEL inspection."

@@ -14,6 +14,7 @@ from .vocabulary import (
     _known_heading,
     _pillar_of_question,
     _question_of,
+    _questions_in,
 )
 from .wording import _capitalise
 
@@ -74,12 +75,17 @@ class _JudgmentReader:
                 self._record_grade(index, grade, pillar)
                 pillar = self._pillar_after(index, pillar)
                 continue
-            question = _question_of(text) if _is_headingish(unit) or _is_question(text) else None
+            question = (
+                _question_of(text, self.programme_year)
+                if _is_headingish(unit) or _is_question(text)
+                else None
+            )
             if question:
                 self.section_headings[index] = question.section
             elif NEUTRAL_HEADINGS.match(text):
                 self.section_headings[index] = ""
         self._sentence_pillars()
+        self._sentence_grades()
         self._sentence_questions()
         return self._ordered()
 
@@ -99,6 +105,16 @@ class _JudgmentReader:
                 return found
         return pillar
 
+    def _headline_of(self, index: int) -> str | None:
+        """The pillar whose headline question is the heading at index: the heading just under a
+        pillar's name ("Effectiveness" / "How well the force tackles crime")."""
+        if index == 0 or self.modern or _is_question(self.units[index].text):
+            return None
+        above = self.units[index - 1].text
+        if above in PILLARS and _is_headingish(self.units[index]):
+            return above
+        return None
+
     def _heading_before(self, index: int) -> int | None:
         for back in range(index - 1, max(index - 5, -1), -1):
             text = self.units[back].text
@@ -117,7 +133,7 @@ class _JudgmentReader:
         if heading.bullet or _is_grade(heading.text):
             return
         text = heading.text
-        named_pillar = self._pillar_heading(text)
+        named_pillar = self._pillar_heading(text) or self._headline_of(heading_index)
         last = self._carried_over(index)
         if named_pillar:
             if not self.modern:
@@ -134,7 +150,7 @@ class _JudgmentReader:
         if self.modern:
             name = _modern_question_name(text) if _is_question(text) else text
             return name, name, None
-        question = _question_of(text)
+        question = _question_of(text, self.programme_year)
         if question:
             return question.name, question.section, question.pillar
         return text, text, pillar
@@ -188,7 +204,7 @@ class _JudgmentReader:
         if not name:
             return None
         is_pillar = name.capitalize() in PILLARS
-        question = _question_of(name)
+        question = _question_of(name, self.programme_year)
         if not (is_pillar or question or (grade and self.modern and _is_headingish(Unit(name, 0)))):
             return None
         return {"name": name, "grade": grade, "year": year}
@@ -232,12 +248,68 @@ class _JudgmentReader:
         if self.modern:
             return
         have = {pillar for (pillar, question) in self.found if question is None}
-        for unit in self.units:
-            for sentence in re.split(r"(?<=[.!?])\s+", unit.text):
+        for unit in self._graded_units():
+            for sentence in _sentences_of(unit.text):
                 found = _pillar_sentence(sentence)
                 if found and found[0] not in have:
                     have.add(found[0])
                     self._add(found[0], None, found[1], None)
+
+    def _graded_units(self) -> list[Unit]:
+        """The units whose sentences may grade: not the inspector's own observations, which
+        comment on the grades in their own words."""
+        units = []
+        commentary = False
+        for unit in self.units:
+            text = unit.text
+            if COMMENTARY_HEADING.fullmatch(text):
+                commentary = True
+                continue
+            if commentary and (
+                _is_question(text) or text in PILLARS or _is_grade(text) or unit.table
+            ):
+                commentary = False
+            if not commentary:
+                units.append(unit)
+        return units
+
+    def _sentence_grades(self) -> None:
+        """2014 to 2018/19 pages grade questions in sentences: "Kent Police is good at
+        investigating crime and reducing re-offending.", "The constabulary is judged to be good in
+        its understanding of demand; its use of resources ... is assessed to be good", and carry
+        earlier grades over in them: "In 2016, we judged the force to be good at preventing crime
+        ...". The first sentence under a pillar's headline question grades the pillar."""
+        if self.modern:
+            return
+        units = self._graded_units()
+        headline: str | None = None  # the pillar whose headline question was the last heading
+        first = False  # whether the next paragraph is the first under that heading
+        for position, unit in enumerate(units):
+            text = unit.text
+            pillar = self._pillar_heading(text)
+            if pillar and _is_question(text):
+                headline, first = pillar, True
+                continue
+            if _is_question(text) or text in PILLARS or _is_grade(text) or unit.table:
+                headline, first = None, first and _is_grade(text)
+                continue
+            if re.match(r"(last updated|updated|published)\b", text, re.I):
+                continue
+            sentences = _sentences_of(text)
+            for number, sentence in enumerate(sentences):
+                if first and headline and number == 0:
+                    grade = _grade_in(sentence)
+                    if grade:
+                        self._add(headline, None, grade, None)
+                        continue
+                bullets = []
+                if sentence.endswith(":") and number == len(sentences) - 1:
+                    bullets = [u.text for u in _bullets_after(units, position)]
+                for question, grade, year in _sentence_question_grades(
+                    sentence, bullets, self.programme_year
+                ):
+                    self._add(question.pillar, question.name, grade, year)
+            first = False
 
     def _sentence_questions(self) -> None:
         """2021+ reports also grade each question in a sentence ("The force is adequate at
@@ -273,21 +345,138 @@ class _JudgmentReader:
         )
 
 
+COMMENTARY_HEADING = re.compile(r"(?:HMI['’]?s|HM Inspector['’]?s) (?:observations|summary)", re.I)
+GRADE = r"(outstanding|good|adequate|inadequate|requires improvement)"
+# "is good at", "is also judged to be good at", "we judged the force as being good at",
+# "and good at", "requires improvement in": a grade and the activity it grades.
+GRADE_AT = re.compile(
+    r"\b(?:is|are|was|remains|be|being|as|and)\s+(?:(?:also|now|still)\s+)*"
+    r"(?:(?:judged|assessed|graded)\s+(?:to\s+be|as(?:\s+being)?)\s+)?"
+    + GRADE
+    + r"\s+(?:at|in)\b(?!\s+respect\b)|\b(requires improvement)\s+(?:at|in)\b(?!\s+respect\b)",
+    re.I,
+)
+# "its use of resources to manage demand is assessed to be good"
+CLAUSE_GRADE = re.compile(
+    r"^(?:and\s+)?(?:its|the (?:force|constabulary)['’]s)\s+(.{3,120}?)\s+is\s+(?:also\s+)?"
+    r"(?:judged|assessed)\s+to\s+be\s+" + GRADE + r"\b",
+    re.I,
+)
+SUBJECT = re.compile(r"\b(?:force|constabulary|police|it)\b", re.I)
+CARRIED = re.compile(r"^in\s+((?:19|20)\d\d(?:/\d\d)?),?\s+we\s+(?:judged|assessed|graded)\b", re.I)
+
+
+def _sentences_of(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+", text.strip()) if part]
+
+
+def _grade_in(sentence: str) -> str | None:
+    """The grade a sentence gives its subject, when it names the force and gives one."""
+    match = GRADE_AT.search(sentence)
+    if not match or not SUBJECT.search(sentence[: match.start()]):
+        return None
+    if _other_year(sentence, None):
+        return None
+    return _grade_label(match.group(1) or match.group(2))
+
+
+def _other_year(sentence: str, programme_year: str | None) -> bool:
+    """Whether a sentence reports an earlier inspection rather than this one."""
+    lowered = sentence.lower()
+    if re.search(r"\blast year|\bprevious|\bsince our\b|\bearlier\b", lowered):
+        return True
+    own = (programme_year or "")[:4]
+    return any(year != own for year in re.findall(r"\b(?:19|20)\d\d\b", sentence))
+
+
+def _bullets_after(units: list[Unit], position: int) -> list[Unit]:
+    found = []
+    for unit in units[position + 1 :]:
+        if not unit.bullet:
+            break
+        found.append(unit)
+    return found
+
+
+def _sentence_question_grades(
+    sentence: str, bullets: list[str], programme_year: str | None
+) -> list[tuple]:
+    """(question, grade, last inspected) for each question a sentence grades."""
+    text = sentence.strip()
+    carried = CARRIED.match(text)
+    year = None
+    if carried:
+        year = _normalise_year(carried.group(1))
+    elif _other_year(text, programme_year):
+        return []
+    results = []
+    for clause in re.split(r";\s*", text):
+        clause_match = CLAUSE_GRADE.match(clause.strip())
+        if clause_match:
+            grade = _grade_label(clause_match.group(2))
+            for question in _questions_in(clause_match.group(1), programme_year):
+                results.append((question, grade, year))
+            continue
+        anchors = list(GRADE_AT.finditer(clause))
+        if not anchors or not SUBJECT.search(text[: text.find(clause) + anchors[0].start()]):
+            continue
+        for number, anchor in enumerate(anchors):
+            end = anchors[number + 1].start() if number + 1 < len(anchors) else len(clause)
+            phrase = clause[anchor.end() : end]
+            phrases = [phrase]
+            if not phrase.strip(" .:") and bullets:
+                phrases = bullets  # "we assessed the force as good at:" and a list
+            grade = _grade_label(anchor.group(1) or anchor.group(2))
+            for each in phrases:
+                for question in _questions_in(each, programme_year):
+                    results.append((question, grade, year))
+    return results
+
+
 def _pillar_sentence(sentence: str) -> tuple[str, str] | None:
     lowered = sentence.lower().strip()
     # "In 2017/18, we judged the force to be good at ..." reports an earlier year.
-    if re.match(r"in (19|20)\d\d", lowered) or "we judged" in lowered:
+    if re.match(r"in (19|20)\d\d", lowered) or "we judged" in lowered or "last year" in lowered:
         return None
-    subject = r"^(?:(?:[A-Z][\w'’-]*|and|of|&)\s+){0,7}?(?:constabulary|police|force)(?:['’]s \w+)?"
+    extent = re.match(
+        r"the extent to which\b(.*?)(?:\s+is)?:?\s*"
+        r"(outstanding|good|adequate|inadequate|requires improvement|not yet graded)\.?$",
+        lowered,
+    )
+    if extent:
+        if extent.group(2) == "not yet graded":
+            return None
+        topic = extent.group(1)
+        for pillar, words in (
+            ("Legitimacy", r"legitima"),
+            ("Efficiency", r"efficien"),
+            ("Effectiveness", r"effective"),
+        ):
+            if re.search(words, topic):
+                return pillar, _grade_label(extent.group(2))
+        return None
+    subject = (
+        r"^(?:overall,\s+)?(?:(?:[A-Z][\w'’-]*|and|of|&)\s+){0,7}?"
+        r"(?:constabulary|police|force)(?:['’]s \w+)?"
+    )
+    verb = (
+        r"(?:is|was|remains)(?:\s+(?:now|also|still))*"
+        r"(?:\s+(?:judged|assessed)\s+(?:to be|as))?|has been (?:judged|assessed) (?:to be|as)"
+    )
     match = re.search(
-        subject + r"\s+(?:is|was|remains|has been judged to be)\s+"
-        r"(outstanding|good|adequate|inadequate)\b|" + subject + r"\s+(requires improvement)\b",
+        subject
+        + r"\s+(?:"
+        + verb
+        + r")\s+(outstanding|good|adequate|inadequate|requires improvement)\b"
+        r"|" + subject + r"\s+(requires improvement)\b"
+        r"|^(?:overall,\s+)?(?:hmic|hmicfrs|we)\s+judges?\s+.{3,80}?\s+as\s+"
+        r"(outstanding|good|adequate|inadequate|requires improvement)\b",
         sentence.strip(),
         re.I,
     )
     if not match:
         return None
-    grade = _grade_label(match.group(1) or match.group(2))
+    grade = _grade_label(match.group(1) or match.group(2) or match.group(3))
     if re.search(r"legitima|treat\w* the public and (its|the) workforce", lowered):
         return "Legitimacy", grade
     if re.search(r"efficien|sustainab", lowered):

@@ -88,11 +88,35 @@ def _find_programme(text: str) -> str | None:
     for pattern in patterns:
         match = re.search(pattern, text, re.I)
         if match:
-            year = _format_year(match.group(1), match.group(2))
-            if "/" not in year and "–" not in year:
-                year = _programme_span(text, year)
-            return f"PEEL {year}"
+            return f"PEEL {_cycle(text, _format_year(match.group(1), match.group(2)))}"
+    year = _title_year(text)
+    if year and re.search(r"\bPEEL\b", text):
+        return f"PEEL {_cycle(text, year)}"
     return None
+
+
+def _title_year(text: str) -> str | None:
+    """The year of a force page titled "<Place> <year>" ("Kent 2015", "Durham 2018/19")."""
+    places = "|".join(_force_pattern(name.rsplit(" ", 1)[0]) for name in FORCES)
+    for line in text[:2000].split("\n")[:25]:
+        match = re.fullmatch(
+            rf"\s*(?:Read more about\s+)?(?:{places}|Metropolitan)\s+" + YEAR + r"\s*",
+            line,
+        )
+        if match:
+            return _format_year(match.group(1), match.group(2))
+    return None
+
+
+def _cycle(text: str, year: str) -> str:
+    """The PEEL cycle a year names: "2018" is the 2018/19 integrated assessment, which the
+    inspectorate's pages call "PEEL 2018"; other single years are cycles of their own unless the
+    report says it inspected "in 2018/19"."""
+    if "/" in year or "–" in year:
+        return year
+    if year == "2018":
+        return "2018/19"
+    return _programme_span(text, year)
 
 
 def _format_year(start: str, end: str | None) -> str:
@@ -106,7 +130,7 @@ def _format_year(start: str, end: str | None) -> str:
 
 
 def _programme_span(text: str, year: str) -> str:
-    """Turn "2018" into "2018/19" when the report says it inspected "in 2018/19"."""
+    """Turn "2017" into "2017/18" when the report says it inspected "in 2017/18"."""
     following = f"{year}/{(int(year) + 1) % 100:02d}"
     if re.search(r"\binspect\w*\s+in\s+" + re.escape(following), text, re.I):
         return following

@@ -173,6 +173,33 @@ QUESTIONS = (
     ),
 )
 
+# PEEL 2014 asked different effectiveness questions; they apply only to 2014 reports.
+QUESTIONS_2014 = (
+    Question(
+        "Reducing crime and preventing offending",
+        "Effectiveness",
+        "Reducing crime and preventing offending",
+        r"\breduc\w* crime and prevent\w* offending",
+    ),
+    Question(
+        "Investigating offending",
+        "Effectiveness",
+        "Investigating offending",
+        r"\binvestigat\w* offending",
+    ),
+    Question(
+        "Tackling anti-social behaviour",
+        "Effectiveness",
+        "Tackling anti-social behaviour",
+        r"\btackl\w* anti-social behaviour",
+    ),
+)
+
+
+def _questions_for(year: str | None) -> tuple[Question, ...]:
+    return QUESTIONS_2014 if year == "2014" else QUESTIONS
+
+
 # Headings that end a question's part of the report, so findings after them have no section.
 NEUTRAL_HEADINGS = re.compile(
     r"^(contents|overall summary|force in context|introduction|about (this|the) (report|data)|"
@@ -307,11 +334,18 @@ def _pillar_of_question(text: str) -> str | None:
     return None
 
 
-def _question_of(text: str) -> Question | None:
+def _question_of(text: str, year: str | None = None) -> Question | None:
     if _is_question(text):
         lowered = text.lower().replace("’", "'")
-        for question in QUESTIONS:
+        for question in _questions_for(year):
             if re.search(question.wording, lowered):
                 return question
         return None
     return _known_heading(text)
+
+
+def _questions_in(phrase: str, year: str | None = None) -> list[Question]:
+    """Every question a phrase names: "good at investigating crime and tackling serious and
+    organised crime" grades two."""
+    lowered = phrase.lower().replace("’", "'")
+    return [q for q in _questions_for(year) if re.search(q.wording, lowered)]

@@ -177,9 +177,98 @@ def test_it_reads_pillar_grades_from_web_page_sentences():
     }
 
 
-def test_a_sentence_about_one_question_is_not_read_as_a_pillar_grade():
+def test_a_sentence_about_one_question_grades_that_question_not_its_pillar():
     result = parse_report(
         "PEEL 2017\nHMICFRS\n\nThe constabulary is good at protecting vulnerable people.\n"
         "In 2016, we judged Kent Police to be good at reducing crime and keeping people safe.\n"
     )
-    assert result["judgments"] == []
+    assert pillar_grades(result) == {}
+    assert question_rows(result) == [
+        ["Effectiveness", "Protecting vulnerable people", "Good", "2017"]
+    ]
+
+
+# Grades written in sentences (2014 to 2018/19 web pages) --------------------------------------
+
+
+def test_pillar_grades_in_the_extent_to_which_sentences():
+    result = parse_text(
+        "Lancashire 2016\nThis is HMIC's third PEEL assessment of Lancashire Constabulary.\n\n"
+        "The extent to which the constabulary is effective at keeping people safe and reducing "
+        "crime: not yet graded.\n\n"
+        "The extent to which the constabulary is efficient at keeping people safe and reducing "
+        "crime is: good.\n\n"
+        "the extent to which the force treats the public and its workforce legitimately is "
+        "outstanding.\n"
+    )
+    assert pillar_grades(result) == {"Efficiency": "Good", "Legitimacy": "Outstanding"}
+    assert {j["last_inspected"] for j in result["judgments"]} == {"2016"}
+
+
+def test_question_grades_in_clauses_of_one_sentence():
+    result = parse_text(
+        "Kent PEEL 2017\n\nHow efficient is the force at keeping people safe and reducing crime?"
+        "\n\nLast updated 09/11/2017\n\n"
+        "Kent Police is judged to be good in the efficiency with which it keeps people safe. "
+        "The force is judged to be outstanding in its understanding of demand; its use of "
+        "resources to manage demand is assessed to be good; and its planning for future demand "
+        "is judged to be good.\n"
+    )
+    assert pillar_grades(result) == {"Efficiency": "Good"}
+    assert sorted(question_rows(result)) == [
+        ["Efficiency", "Meeting current demands and using resources", "Good", "2017"],
+        ["Efficiency", "Planning for the future", "Good", "2017"],
+        ["Efficiency", "Understanding demand", "Outstanding", "2017"],
+    ]
+
+
+def test_grades_carried_over_in_sentences_keep_their_year():
+    result = parse_text(
+        "Essex PEEL 2018\n\nHow effectively does the force reduce crime and keep people safe?\n\n"
+        "Essex Police is good at reducing crime and keeping people safe.\n\n"
+        "In 2016, we judged the force to be good at investigating crime and tackling serious "
+        "and organised crime.\n\n"
+        "In 2017, we assessed the force as good at:\n\n"
+        "• preventing crime and tackling anti-social behaviour; and\n"
+        "• protecting vulnerable people.\n"
+    )
+    assert pillar_grades(result) == {"Effectiveness": "Good"}
+    assert sorted(question_rows(result)) == [
+        ["Effectiveness", "Investigating crime", "Good", "2016/17"],
+        ["Effectiveness", "Preventing crime and tackling anti-social behaviour", "Good", "2017/18"],
+        ["Effectiveness", "Protecting vulnerable people", "Good", "2017/18"],
+        ["Effectiveness", "Tackling serious and organised crime", "Good", "2016/17"],
+    ]
+
+
+def test_the_inspectors_observations_and_other_inspections_give_no_grades():
+    result = parse_text(
+        "Kent PEEL 2017\n\nHMI's observations\n\n"
+        "The force is good at preventing crime and anti-social behaviour.\n\n"
+        "How effective is the force at preventing crime, tackling anti-social behaviour and "
+        "keeping people safe?\n\n"
+        "Kent Police requires improvement in the way it prevents crime. In contrast, HMIC's "
+        "crime inspection in 2014 found the force to be good at investigating crime.\n"
+    )
+    assert question_rows(result) == [
+        [
+            "Effectiveness",
+            "Preventing crime and tackling anti-social behaviour",
+            "Requires improvement",
+            "2017",
+        ]
+    ]
+
+
+def test_2014_reports_have_their_own_questions_and_an_ungraded_headline():
+    result = parse_text(
+        "Lancashire PEEL 2014\n\nEffectiveness\n\nHow well the force tackles crime\n\n"
+        "Last updated 12/11/2014\nUngraded\n\n"
+        "The force is good at investigating offending.\n\n"
+        "How effective is the force at reducing crime and preventing offending?\n\nGood\n"
+    )
+    assert pillar_grades(result) == {"Effectiveness": "Ungraded"}
+    assert question_rows(result) == [
+        ["Effectiveness", "Reducing crime and preventing offending", "Good", "2014"],
+        ["Effectiveness", "Investigating offending", "Good", "2014"],
+    ]
