@@ -1,10 +1,21 @@
 """Findings: areas for improvement, causes of concern and recommendations, and what is skipped.
 
+A finding's "text" is always a contiguous passage of the source, in its own words: only
+whitespace and list markers are normalised, and the list punctuation that joins a part to the
+next ("; and") is left off. Nothing is capitalised, joined or reworded.
+
 A stem followed by parts ("Within three months, the force should:" then "• review X;" and
-"• train Y.") gives one finding per part. Its text is the stem's subject and verb plus the
-part ("The force should review X"); the timescale goes in "timescale" and the whole stem in
-"stem". Parts of a descriptive stem ("there are three areas where the APSTRA could be
-improved:") keep their own wording.
+"• train Y.") gives one finding per part: its text is the part ("review X") and the stem goes in
+"stem" (the page shows both). So does a lead-in before a list of causes of concern ("...,
+which were that the force:" then "• was failing to ..."), and a stem with its parts run on in
+one paragraph ("forces should: ensure ... . have ... ."). A timescale ("within three months",
+"by 31 March 2023", "not later than 31 March 2015") is copied into "timescale" and stays in the
+text or stem it came from.
+
+Recommendations addressed to forces in general ("All forces should", "By July 2021, forces
+should", "chief constables should") are national recommendations, with the addressee in
+"addressee"; those addressed to other bodies (the Home Office, the College of Policing) are not
+a force's findings and are listed as skipped.
 
 Anything read as a possible finding but not imported is listed in "skipped" with the reason,
 so a coordinator can check it in the import preview.
@@ -17,12 +28,15 @@ from .vocabulary import (
     ACHIEVED,
     ADDRESSEE,
     AFI_HEADING,
+    CAUSE_LEAD_IN,
     COC_HEADING,
     DIRECTIVE,
     IMPERATIVE,
     LIST_ITEM_END,
     NARRATIVE_SHOULD,
+    NATIONAL_ADDRESSEE,
     NEUTRAL_HEADINGS,
+    OTHER_ADDRESSEE,
     OTHER_STEM,
     PAST_RECOMMENDATION,
     PILLARS,
@@ -34,13 +48,22 @@ from .vocabulary import (
     _known_heading,
 )
 from .wording import (
-    _capitalise,
-    _join_part,
     _normalised,
     _sentences,
     _strip_part,
     _theme,
     _timescale,
+)
+
+# A letter from the inspectorate ("Letter information", "Sent on"): the causes of concern and
+# recommendations it restates are the work it follows up, not context.
+LETTER_LINE = re.compile(r"(letter information|sent on:?(?:\s.*)?)", re.I)
+# "Our cause of concern regarding investigations had eight recommendations:" introduces them.
+RECOMMENDATIONS_INTRO = re.compile(r"\brecommendations?\b[^.]*:$", re.I)
+# The subject and verb of a directive sentence: "The force should", "The constabulary must".
+FORCE_DIRECTIVE = re.compile(
+    r"^(?:the|its)\s+(?:force|constabulary)\s+(?:\w+\s+){0,2}?(?:should|must|needs?\s+to)\b",
+    re.I,
 )
 
 
@@ -57,6 +80,12 @@ class _FindingReader:
         self.section: str | None = None
         self.open_cause: int | None = None
         self.seen: dict[tuple[str, str], int] = {}
+        self.letter = any(LETTER_LINE.fullmatch(unit.text) for unit in units[:60])
+        # A document that sets out its causes of concern under their own headings only
+        # summarises them in a lead-in list elsewhere.
+        self.cause_headings = any(
+            not unit.bullet and COC_HEADING.fullmatch(unit.text) for unit in units
+        )
 
     # Walking ------------------------------------------------------------------------------
 
@@ -85,6 +114,14 @@ class _FindingReader:
                     index, plural=afi.group(1).lower() == "areas", inline=afi.group(2)
                 )
             cause = COC_HEADING.fullmatch(text)
+            if cause and _is_topic(cause.group(2)):
+                # "Cause of concern: responding to the public" names what the cause is about.
+                self.section = cause.group(2).strip()
+                self.open_cause = None
+                following = index + 1
+                if following < len(self.units) and not self._ends_block(self.units[following]):
+                    return self._causes(index, inline="")
+                return following
             if cause and (not cause.group(2) or cause.group(2)[:1].isupper()):
                 return self._causes(index, inline=cause.group(2))
             rec = REC_HEADING.fullmatch(text)
@@ -136,8 +173,13 @@ class _FindingReader:
             if _is_headingish(unit) or (taken and self.units[position - 1].bullet):
                 break
             if DIRECTIVE.search(unit.text) or IMPERATIVE.match(unit.text):
-                self._add_unit("area_for_improvement", unit)
-                taken += 1
+                # Areas run together in one paragraph: "The force should ... The force should".
+                for offset, sentence in _directive_sentences(unit.text) if plural else []:
+                    self._add_unit("area_for_improvement", unit, text=sentence, offset=offset)
+                    taken += 1
+                if not plural or not _directive_sentences(unit.text):
+                    self._add_unit("area_for_improvement", unit)
+                    taken += 1
                 position += 1
                 if not plural:
                     break
@@ -228,6 +270,7 @@ class _FindingReader:
             (REC_HEADING.fullmatch(unit.text) and len(unit.text) < 40)
             or RECOMMEND_SENTENCE.search(unit.text)
             or self._is_stem(unit.text)
+            or RECOMMENDATIONS_INTRO.search(unit.text)
         )
 
     def _recommendations(self, index: int, inline: str = "") -> int:
@@ -247,8 +290,12 @@ class _FindingReader:
                 continue
             if unit.bullet:
                 text, position = self._bullet(position)
-                self._add_unit("recommendation", unit, text=text, parent=parent)
+                self._add_directive(unit, text, "recommendation", parent=parent)
                 taken += 1
+                continue
+            if RECOMMENDATIONS_INTRO.search(unit.text) and not DIRECTIVE.search(unit.text):
+                # "Our cause of concern ... had eight recommendations:" introduces the list.
+                position += 1
                 continue
             if _is_headingish(unit) or not (
                 DIRECTIVE.search(unit.text) or TIMESCALE.match(unit.text)
@@ -256,7 +303,7 @@ class _FindingReader:
                 break
             if PAST_RECOMMENDATION.search(unit.text):
                 break
-            self._add_unit("recommendation", unit, parent=parent)
+            self._add_directive(unit, unit.text, "recommendation", parent=parent)
             taken += 1
             position += 1
         if not taken:
@@ -266,6 +313,24 @@ class _FindingReader:
             )
         self.open_cause = None
         return position
+
+    def _add_directive(self, unit: Unit, text: str, kind: str, parent: int | None) -> None:
+        """One recommendation, or one per part when its stem and parts share the unit."""
+        inline = _inline_parts(text)
+        if not inline:
+            self._add_unit(kind, unit, text=text, parent=parent)
+            return
+        stem, parts = inline
+        for offset, part in parts:
+            self._add_unit(
+                kind,
+                unit,
+                text=part,
+                parent=parent,
+                timescale=_timescale(part) or _timescale(stem),
+                stem=stem,
+                offset=offset,
+            )
 
     # Stems -------------------------------------------------------------------------------
 
@@ -315,7 +380,7 @@ class _FindingReader:
             self._add_unit(
                 kind,
                 unit,
-                text=_join_part(stem, text),
+                text=_strip_part(text),
                 parent=parent,
                 timescale=_timescale(text) or timescale,
                 stem=stem,
@@ -333,16 +398,46 @@ class _FindingReader:
     # Narrative ------------------------------------------------------------------------------
 
     def _narrative(self, index: int) -> int:
-        """Free-text recommendations and descriptive lists inside ordinary paragraphs."""
+        """Free-text recommendations, national recommendations, lead-ins to lists of causes of
+        concern or recommendations, and descriptive lists inside ordinary paragraphs."""
         unit = self.units[index]
         text = unit.text
         sentences = _sentences(text)
         last_offset, last_sentence = sentences[-1] if sentences else (0, text)
+        national = self._national(index)
+        if national is not None:
+            return national
+        if text.endswith(":") and CAUSE_LEAD_IN.search(last_sentence):
+            return self._cause_list(index, last_sentence)
         if text.endswith(":") and PAST_RECOMMENDATION.search(last_sentence):
             parts, following = self._parts(index)
+            if self.letter and re.search(r"\bshould|\bmust", last_sentence, re.I) and parts:
+                # A letter restates the recommendations it follows up.
+                for part, part_text in parts:
+                    self._add_unit(
+                        "recommendation",
+                        part,
+                        text=_strip_part(part_text),
+                        timescale=_timescale(part_text) or _timescale(last_sentence),
+                        stem=last_sentence,
+                    )
+                return following
             for part, _part_text in parts:
                 self._skip(part, "earlier recommendation quoted for context, not a finding")
             return max(following, index + 1)
+        if (
+            text.endswith(":")
+            and self._is_stem(last_sentence)
+            and DIRECTIVE.search(last_sentence)
+            and (
+                self.open_cause is not None
+                or TIMESCALE.search(last_sentence)
+                or re.search(r"\brecommend", last_sentence, re.I)
+            )
+            and not RECOMMEND_SENTENCE.search(last_sentence)
+        ):
+            # The stem of a cause of concern's recommendations, or one with a deadline.
+            return self._stem_from(index, last_offset)
         following = index + 1
         taken: set[int] = set()
         for offset, sentence in sentences:
@@ -369,7 +464,7 @@ class _FindingReader:
                 return index + 1
             self._narrative_points(unit, exclude={last_offset})
             for part, part_text in parts:
-                self._add_unit("other", part, text=_capitalise(_strip_part(part_text)), stem=text)
+                self._add_unit("other", part, text=_strip_part(part_text), stem=last_sentence)
             return following
         if re.search(r"as follows:$", text, re.I) and (
             DIRECTIVE.search(last_sentence)
@@ -382,6 +477,48 @@ class _FindingReader:
         self._narrative_points(unit)
         return index + 1
 
+    def _national(self, index: int) -> int | None:
+        """A recommendation to forces in general, or to another body, standing on its own."""
+        unit = self.units[index]
+        text = unit.text
+        if OTHER_ADDRESSEE.match(text):
+            self._skip(unit, f"addressed to {OTHER_ADDRESSEE.match(text).group(1)}, not to forces")
+            return index + 1
+        if not (NATIONAL_ADDRESSEE.match(text) and _is_directive_to_forces(text)):
+            return None
+        if text.endswith(":"):
+            parts, following = self._parts(index)
+            if not parts:
+                self._missing_parts(unit)
+                return index + 1
+            for part, part_text in parts:
+                self._add_unit(
+                    "recommendation",
+                    part,
+                    text=_strip_part(part_text),
+                    timescale=_timescale(part_text) or _timescale(text),
+                    stem=text,
+                )
+            return following
+        self._add_directive(unit, text, "recommendation", parent=None)
+        return index + 1
+
+    def _cause_list(self, index: int, lead_in: str) -> int:
+        """Causes of concern listed after a lead-in ("..., which were that the force:")."""
+        parts, following = self._parts(index)
+        if not parts:
+            return index + 1
+        for part, part_text in parts:
+            if self.cause_headings:
+                self._skip(
+                    part,
+                    "summary of a cause of concern set out under its own heading, not imported "
+                    "twice",
+                )
+                continue
+            self._add_unit("cause_of_concern", part, text=_strip_part(part_text), stem=lead_in)
+        return following
+
     def _stem_from(self, index: int, start: int) -> int:
         unit = self.units[index]
         stem = unit.text[start:]
@@ -393,7 +530,7 @@ class _FindingReader:
             self._add_unit(
                 "recommendation",
                 part,
-                text=_join_part(stem, text),
+                text=_strip_part(text),
                 parent=self.open_cause,
                 timescale=_timescale(text) or _timescale(stem),
                 stem=stem,
@@ -437,14 +574,13 @@ class _FindingReader:
     ) -> int | None:
         text = " ".join((text if text is not None else unit.text).split())
         text = text.strip().strip('"“”').strip()
-        # "The force should immediately: agree ..." reads as one sentence once imported.
-        text = re.sub(
-            r"\b(should|must|immediately|months|weeks|days|\d{4}):\s+(?=[a-z])", r"\1 ", text
-        )
-        if kind != "other":
-            text = _capitalise(text)
         if not text:
             return None
+        addressee = None
+        if kind == "recommendation":
+            addressee = _national_addressee(stem or text)
+            if addressee:
+                kind = "national_recommendation"
         key = (kind, _normalised(text))
         if key in self.seen:
             earlier = self.findings[self.seen[key]]
@@ -460,7 +596,7 @@ class _FindingReader:
                 }
             )
             return self.seen[key]
-        if kind == "recommendation" and timescale is None:
+        if kind in ("recommendation", "national_recommendation") and timescale is None:
             timescale = _timescale(text)
         finding = {
             "kind": kind,
@@ -472,7 +608,77 @@ class _FindingReader:
             "theme": _theme(text, self.section),
         }
         if stem:
-            finding["stem"] = stem
+            finding["stem"] = " ".join(stem.split())
+        if addressee:
+            finding["addressee"] = addressee
         self.findings.append(finding)
         self.seen[key] = len(self.findings) - 1
         return len(self.findings) - 1
+
+
+def _is_topic(inline: str) -> bool:
+    """Whether the words after "Cause of concern:" name its topic rather than state it."""
+    inline = inline.strip()
+    return bool(inline) and (
+        inline[:1].islower() and len(inline.split()) <= 10 and not inline.endswith((".", ";", ":"))
+    )
+
+
+def _national_addressee(text: str) -> str | None:
+    """ "all forces", "forces" or "chief constables" for a recommendation to forces in general."""
+    match = NATIONAL_ADDRESSEE.match(" ".join(text.split()))
+    if not match or not _is_directive_to_forces(text):
+        return None
+    words = " ".join(match.group(1).lower().split())
+    if words in ("those forces", "police forces"):
+        return "forces"
+    return words
+
+
+def _is_directive_to_forces(text: str) -> bool:
+    """Forces in general are told to act: "forces should", "forces review", "chief constables
+    must" (and not "forces have improved")."""
+    match = NATIONAL_ADDRESSEE.match(" ".join(text.split()))
+    if not match:
+        return False
+    rest = text[match.end() :][:200]
+    if re.search(r"\bshould\b|\bmust\b", rest.split(".")[0], re.I):
+        return True
+    # "We recommend, that within six months, forces review ...": a subjunctive verb.
+    return bool(re.match(r"\s+[a-z]+\b", rest)) and "recommend" in text[: match.end()].lower()
+
+
+def _inline_parts(text: str) -> tuple[str, list[tuple[int, str]]] | None:
+    """A stem and its parts run on in one unit: "By September 2021, forces should: ensure ...
+    . have ... . provide ... ." (the parts lost their bullets). One part is no list."""
+    match = re.match(r"(.{3,200}?\b(?:should|must|to)(?:\s+\w+)?:)\s*(?=[a-z])", text)
+    if not match or not (DIRECTIVE.search(match.group(1)) or TIMESCALE.search(match.group(1))):
+        return None
+    stem = match.group(1)
+    parts = []
+    start = match.end()
+    for piece in re.finditer(r".+?(?:[.;](?=\s+[a-z])|$)", text[start:]):
+        part = piece.group(0).strip()
+        if part:
+            parts.append((start + piece.start(), _strip_part(part)))
+    if len(parts) < 2:
+        return None
+    return stem, parts
+
+
+def _directive_sentences(text: str) -> list[tuple[int, str]]:
+    """Areas for improvement run together in one paragraph, each starting "The force should":
+    one per directive sentence, with any sentence that follows it kept with it."""
+    sentences = _sentences(text)
+    starts = [
+        i for i, (_offset, sentence) in enumerate(sentences) if FORCE_DIRECTIVE.match(sentence)
+    ]
+    if len(starts) < 2 or starts[0] != 0:
+        return []
+    found = []
+    for number, first in enumerate(starts):
+        last = starts[number + 1] if number + 1 < len(starts) else len(sentences)
+        offset = sentences[first][0]
+        end = sentences[last][0] if last < len(sentences) else len(text)
+        found.append((offset, text[offset:end].strip()))
+    return found

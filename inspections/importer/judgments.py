@@ -177,7 +177,8 @@ class _JudgmentReader:
             cells = [cell.strip() for cell in text.split("\t") if cell.strip()]
         else:
             match = re.fullmatch(
-                rf"(.{{3,110}}?)\s+({GRADE_WORDS})(?:\s+((?:19|20)\d\d/\d\d))?(\s+last inspected)?",
+                rf"(.{{3,110}}?)(?:\s+|\s*[–—:-]\s*)({GRADE_WORDS})"
+                r"(?:\s+((?:19|20)\d\d/\d\d))?(\s+last inspected)?",
                 text,
                 re.I,
             )

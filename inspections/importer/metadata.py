@@ -81,9 +81,18 @@ YEAR = r"((?:19|20)\d\d)(?:\s*(?:/|–|—|-|to)\s*((?:19|20)?\d\d)\b)?"
 
 
 def _find_programme(text: str) -> str | None:
+    # The year comes right after "PEEL" and at most its spelt-out name ("PEEL: Police
+    # effectiveness 2016", "PEEL 2021/22 – An inspection of", "(PEEL) 2023–25 inspection"),
+    # or just before it ("our 2021–22 police effectiveness, efficiency and legitimacy (PEEL)
+    # inspection"); a date later in the line ("PEEL causes of concern – May 2024") is not one.
+    name = (
+        r"(?:police\s+(?:effectiveness|efficiency|legitimacy)"
+        r"(?:,?\s+(?:efficiency|and|legitimacy))*\s+)?"
+    )
     patterns = (
         r"Police effectiveness, efficiency and legitimacy\s+" + YEAR,
-        r"\bPEEL\b[^\n]{0,60}?\b" + YEAR,
+        r"\bPEEL\b\)?[:\s]{0,3}(?:assessments?\s+)?" + name + r"\b" + YEAR,
+        r"\b" + YEAR + r"\s+(?:police effectiveness, efficiency and legitimacy\s+)?\(?PEEL\b",
     )
     for pattern in patterns:
         match = re.search(pattern, text, re.I)

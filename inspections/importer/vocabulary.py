@@ -212,7 +212,7 @@ BULLET_CHARS = "•●▪■◦‣∙○\uf0b7\uf0a7"
 BULLET_START = re.compile(
     rf"^(?:[{BULLET_CHARS}]\s*|[-–*+]\s+|\(?(?:\d{{1,2}}|[a-z]|i{{1,3}}|iv|vi{{0,3}})[.)]\s+)"
 )
-INLINE_BULLET = re.compile(rf"\s+[{BULLET_CHARS}]\s+")
+INLINE_BULLET = re.compile(rf"\s+[{BULLET_CHARS}]\s*(?=\S)")
 LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 TERMINAL = (".", "!", "?", ":", ";", ".”", ".'", '."', ".’")
@@ -221,12 +221,15 @@ NUMBER_WORDS = (
     r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|"
     r"twenty-four"
 )
+DATE = r"(?:\d{1,2}(?:st|nd|rd|th)? )?(?:" + MONTH_WORDS + r")\.? \d{4}"
 TIMESCALE = re.compile(
     r"\b(immediately|with immediate effect|within (?:the next )?(?:"
     + NUMBER_WORDS
-    + r") (?:days?|weeks?|months?|years?)|by (?:the end of )?(?:\d{1,2}(?:st|nd|rd|th)? )?(?:"
-    + MONTH_WORDS
-    + r") \d{4})\b",
+    + r") (?:days?|weeks?|months?|years?)|by (?:the end of )?"
+    + DATE
+    + r"|not later than "
+    + DATE
+    + r")\b",
     re.I,
 )
 DIRECTIVE = re.compile(r"\b(should|must|needs? to|ought to|is required to|recommends?)\b", re.I)
@@ -247,13 +250,38 @@ COC_HEADING = re.compile(
 REC_HEADING = re.compile(r"^recommendations?(?:\s+\d{1,2})?\s*:?\s*(.*)$", re.I)
 RECOMMEND_SENTENCE = re.compile(
     r"\b(we|hmic|hmicfrs|hm inspectorate[\w ,]*?|the inspectorate)\s+"
-    r"(?:(?:also|therefore|further|now|strongly|would)\s+)*(recommends?)\s+that\b",
+    r"(?:(?:also|therefore|further|now|strongly|would)\s+)*(recommends?),?\s+that\b",
     re.I,
 )
 # Whom a free-text recommendation is for: "... recommend that, within three months, the force".
 ADDRESSEE = re.compile(
-    r"recommends?\s+that\b[^.;:]{0,40}?\b(force|forces|constabulary|chief constable|"
+    r"recommends?,?\s+that\b[^.;:]{0,40}?\b(force|forces|constabulary|chief constable|"
     r"chief officers?|police and crime commissioner|pcc|police|service)\b",
+    re.I,
+)
+# Recommendations to forces in general, from national thematic reports and the register:
+# "All forces should ...", "By July 2021, forces should ...", "chief constables should ...",
+# "Not later than 31 March 2015 those forces using ..., should ...",
+# "We recommend, that within six months, forces review ...".
+NATIONAL_ADDRESSEE = re.compile(
+    r"^(?:(?:by|not later than|within|immediately|with immediate effect)\b[^,]{0,40},?\s+)?"
+    r"(?:we\s+(?:also\s+)?recommend,?\s+that,?\s+(?:(?:by|within)\b[^,]{0,40},\s+)?)?"
+    r"(all\s+(?:police\s+)?forces|all\s+chief\s+constables|chief\s+constables|"
+    r"(?:police\s+)?forces|those\s+forces)\b",
+    re.I,
+)
+# Bodies other than forces that national reports also address.
+OTHER_ADDRESSEE = re.compile(
+    r"^(?:(?:by|within)\b[^,]{0,40},\s+)?(the\s+(?:home\s+office|college\s+of\s+policing|"
+    r"npcc|national\s+police\s+chiefs['’]\s+council|national\s+crime\s+agency|"
+    r"independent\s+office\s+for\s+police\s+conduct|iopc|government|home\s+secretary|"
+    r"ministry\s+of\s+justice|crown\s+prosecution\s+service)[^.]{0,80}?)\s+(?:should|must)\b",
+    re.I,
+)
+# "... we identified two accelerated causes of concern, which were that the force:"
+CAUSE_LEAD_IN = re.compile(
+    r"\bcauses? of concern\b(?![^:]*\bclos\w*)[^:]*\b(?:identified|issued|raised)\b[^:]*:$|"
+    r"\b(?:identified|issued|raised)\b[^:]*\bcauses? of concern\b(?![^:]*\bclos\w*)[^:]*:$",
     re.I,
 )
 PAST_RECOMMENDATION = re.compile(r"\b(recommended|made (a|the following) recommendations?)\b", re.I)

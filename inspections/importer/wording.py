@@ -1,4 +1,4 @@
-"""A finding's wording: sentences, timescales, themes and a stem joined to each of its parts."""
+"""A finding's wording: sentences, timescales, themes and the list punctuation around a part."""
 
 import re
 
@@ -33,31 +33,6 @@ def _strip_part(text: str) -> str:
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
-
-
-def _stem_subject(stem: str) -> str | None:
-    """ "HMIC recommends that within six months the force should:" -> "The force should"."""
-    matches = list(re.finditer(r"\b(should|must|needs? to|is to)\b", stem, re.I))
-    if not matches:
-        return None
-    modal = matches[-1]
-    subject = stem[: modal.start()]
-    subject = re.split(r"\bthat\b|,|:", subject)[-1]
-    subject = TIMESCALE.sub("", subject)
-    subject = " ".join(subject.split())
-    if not subject or len(subject.split()) > 6:
-        return None
-    return f"{_capitalise(subject)} {modal.group(1).lower()}"
-
-
-def _join_part(stem: str, part: str) -> str:
-    part = _strip_part(part)
-    subject = _stem_subject(stem)
-    if not subject or re.search(r"\b(should|must|needs? to)\b", " ".join(part.split()[:8]), re.I):
-        return _capitalise(part)
-    if part[:1].isupper() and part[1:2].islower():
-        part = part[0].lower() + part[1:]
-    return f"{subject} {part}"
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:

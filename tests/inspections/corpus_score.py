@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inspections.importer import ReportUnreadable, parse_report_file
+from inspections.importer.extract import PRESS_RELEASE
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -77,6 +78,10 @@ def score(path: Path) -> DocumentScore:
         refusal = str(error)
     if key["refused"]:
         result.check(parsed is None, "should be refused, but was read")
+        if parsed is None and key["document"] in ("news", "press release"):
+            result.check(
+                refusal == PRESS_RELEASE, f"refused as {refusal!r}, not as a press release"
+            )
         if parsed is not None:
             for judgment in parsed["judgments"]:
                 result.check(False, f"invented judgment {_judgment_row(judgment)}")
@@ -133,7 +138,13 @@ def _score_judgments(result: DocumentScore, key: dict, parsed: dict) -> None:
 
 
 def _source_words(data: bytes) -> str:
-    return " ".join(data.decode("utf-8").split())
+    """The source without whitespace or list markers, for checking a text is its own words."""
+    return _compact(data.decode("utf-8"))
+
+
+def _compact(text: str) -> str:
+    text = re.sub(r"(?m)^\s*(?:[•●▪■◦‣∙]|[-–*]\s|\(?(?:\d{1,2}|[a-z])[.)]\s)", " ", text)
+    return re.sub(r"[\s•●▪■◦‣∙]+", "", text)
 
 
 def _score_findings(result: DocumentScore, key: dict, parsed: dict, source: str) -> None:
@@ -161,7 +172,7 @@ def _score_findings(result: DocumentScore, key: dict, parsed: dict, source: str)
         position = candidates[0]
         matched[index] = position
         finding = found[position]
-        contiguous = " ".join(finding["text"].split()) in source
+        contiguous = _compact(finding["text"]) in source
         result.check(contiguous, f"text is not the source's own words: {finding['text'][:90]!r}")
         if "stem" in expected:
             result.check(

@@ -272,3 +272,14 @@ def test_2014_reports_have_their_own_questions_and_an_ungraded_headline():
         ["Effectiveness", "Reducing crime and preventing offending", "Good", "2014"],
         ["Effectiveness", "Investigating offending", "Good", "2014"],
     ]
+
+
+def test_a_grade_after_a_dash_on_the_questions_line():
+    result = parse_text(
+        "PEEL 2023–25\nAn inspection of Kent Police\n\n"
+        "Investigating crime – Adequate\nResponding to the public: Requires improvement\n"
+    )
+    assert question_rows(result) == [
+        [None, "Investigating crime", "Adequate", "2023–25"],
+        [None, "Responding to the public", "Requires improvement", "2023–25"],
+    ]
