@@ -457,7 +457,11 @@ class _FindingReader:
         if taken:
             self._narrative_points(unit, exclude=taken)
             return following
-        if text.endswith(":") and OTHER_STEM.search(last_sentence) and not ACHIEVED.search(text):
+        if (
+            text.endswith(":")
+            and OTHER_STEM.search(last_sentence)
+            and not ACHIEVED.search(last_sentence)
+        ):
             parts, following = self._parts(index)
             if not parts:
                 self._missing_parts(unit)

@@ -256,6 +256,9 @@ class _JudgmentReader:
                     have.add(found[0])
                     self._add(found[0], None, found[1], None)
 
+    def _has_pillar(self, pillar: str) -> bool:
+        return (pillar, None) in self.found
+
     def _graded_units(self) -> list[Unit]:
         """The units whose sentences may grade: not the inspector's own observations, which
         comment on the grades in their own words."""
@@ -297,18 +300,26 @@ class _JudgmentReader:
             if re.match(r"(last updated|updated|published)\b", text, re.I):
                 continue
             sentences = _sentences_of(text)
+            carried = CARRIED_NOTICE.search(text)
             for number, sentence in enumerate(sentences):
-                if first and headline and number == 0:
-                    grade = _grade_in(sentence)
-                    if grade:
-                        self._add(headline, None, grade, None)
-                        continue
                 bullets = []
                 if sentence.endswith(":") and number == len(sentences) - 1:
                     bullets = [u.text for u in _bullets_after(units, position)]
-                for question, grade, year in _sentence_question_grades(
-                    sentence, bullets, self.programme_year
-                ):
+                grades = _sentence_question_grades(sentence, bullets, self.programme_year)
+                if first and headline and number == 0 and not self._has_pillar(headline):
+                    # The opening sentence under a pillar's headline question grades the pillar,
+                    # unless it names one of its questions ("... is outstanding at preventing
+                    # crime and prioritising crime prevention").
+                    grade = _grade_in(sentence)
+                    if grade and len({question.name for question, *_ in grades}) != 1:
+                        self._add(headline, None, grade, None)
+                        continue
+                for question, grade, year in grades:
+                    if year is None and carried:
+                        # "... is good at treating its workforce fairly. This question was not
+                        # subject to detailed inspection ..., and our judgment from the 2017
+                        # legitimacy inspection has been carried over."
+                        year = _normalise_year(carried.group(1))
                     self._add(question.pillar, question.name, grade, year)
             first = False
 
@@ -358,9 +369,18 @@ GRADE_AT = re.compile(
     re.I,
 )
 # "its use of resources to manage demand is assessed to be good"
+# "its use of resources to manage demand is assessed to be good", "but its planning for future
+# demand is judged to require improvement", "the way it tackles serious and organised crime
+# requires improvement": the activity first, then its grade.
 CLAUSE_GRADE = re.compile(
-    r"^(?:and\s+)?(?:its|the (?:force|constabulary)['’]s)\s+(.{3,120}?)\s+is\s+(?:also\s+)?"
-    r"(?:judged|assessed)\s+to\s+be\s+" + GRADE + r"\b",
+    r"^(?:(?:and|but|however),?\s+)?(?:its|the (?:force|constabulary)['’]s|"
+    r"the way (?:it|the force|the constabulary))\s+(.{3,120}?)\s+"
+    r"(?:is\s+(?:also\s+)?(?:judged|assessed)\s+to\s+(?:be\s+" + GRADE + r"|(require improvement))"
+    r"|(requires improvement))\b",
+    re.I,
+)
+CARRIED_NOTICE = re.compile(
+    r"judgment from (?:the |our )?((?:19|20)\d\d(?:/\d\d)?)\b[^.]{0,60}?carried (?:over|forward)",
     re.I,
 )
 SUBJECT = re.compile(r"\b(?:force|constabulary|police|it)\b", re.I)
@@ -414,7 +434,8 @@ def _sentence_question_grades(
     for clause in re.split(r";\s*", text):
         clause_match = CLAUSE_GRADE.match(clause.strip())
         if clause_match:
-            grade = _grade_label(clause_match.group(2))
+            word = clause_match.group(2) or clause_match.group(3) or clause_match.group(4)
+            grade = _grade_label(word.replace("require ", "requires "))
             for question in _questions_in(clause_match.group(1), programme_year):
                 results.append((question, grade, year))
             continue
@@ -456,6 +477,13 @@ def _pillar_sentence(sentence: str) -> tuple[str, str] | None:
             if re.search(words, topic):
                 return pillar, _grade_label(extent.group(2))
         return None
+    with_which = re.match(
+        r"the (effectiveness|efficiency|legitimacy) with which\b.*?\bis\s+"
+        r"(outstanding|good|adequate|inadequate|requires improvement)\b",
+        lowered,
+    )
+    if with_which:
+        return with_which.group(1).capitalize(), _grade_label(with_which.group(2))
     subject = (
         r"^(?:overall,\s+)?(?:(?:[A-Z][\w'’-]*|and|of|&)\s+){0,7}?"
         r"(?:constabulary|police|force)(?:['’]s \w+)?"

@@ -287,7 +287,7 @@ CAUSE_LEAD_IN = re.compile(
 PAST_RECOMMENDATION = re.compile(r"\b(recommended|made (a|the following) recommendations?)\b", re.I)
 OTHER_STEM = re.compile(
     r"could be improved|could improve|could do more|should improve|needs? to improve|"
-    r"areas? (?:where|in which|for)\b[^:]*improv",
+    r"\bneeds? to:$|areas? (?:where|in which|for)\b[^:]*improv",
     re.I,
 )
 NARRATIVE_SHOULD = re.compile(

@@ -507,3 +507,26 @@ def test_a_deadline_not_later_than_a_date_is_a_timescale():
         "not later than 31 March 2015",
         "forces",
     )
+
+
+def test_an_inspectors_list_of_what_the_force_needs_to_do_is_other_improvement_points():
+    result = parse_text(
+        "Northumbria 2017\nThis is HMICFRS' fourth PEEL assessment of Northumbria Police.\n\n"
+        "HMI's observations\n\n"
+        "The force has made improvements to its investigations. However, its performance has "
+        "declined and it needs to:\n\n"
+        "• ensure that crimes are allocated promptly; and\n"
+        "• improve its initial response to incidents.\n"
+    )
+    assert [(f["kind"], f["text"], f["stem"]) for f in result["findings"]] == [
+        (
+            "other",
+            "ensure that crimes are allocated promptly",
+            "However, its performance has declined and it needs to:",
+        ),
+        (
+            "other",
+            "improve its initial response to incidents.",
+            "However, its performance has declined and it needs to:",
+        ),
+    ]

@@ -283,3 +283,69 @@ def test_a_grade_after_a_dash_on_the_questions_line():
         [None, "Investigating crime", "Adequate", "2023–25"],
         [None, "Responding to the public", "Requires improvement", "2023–25"],
     ]
+
+
+def test_a_grade_after_the_activity_it_grades():
+    result = parse_text(
+        "Gwent 2016\nThis is HMIC's third PEEL assessment of Gwent Police.\n\n"
+        "Gwent Police is good at investigating crime. However, the way it tackles serious and "
+        "organised crime requires improvement. The force is judged to be good in its "
+        "understanding of demand; but its planning for future demand is judged to require "
+        "improvement.\n"
+    )
+    assert sorted(question_rows(result)) == [
+        ["Effectiveness", "Investigating crime", "Good", "2016"],
+        ["Effectiveness", "Tackling serious and organised crime", "Requires improvement", "2016"],
+        ["Efficiency", "Planning for the future", "Requires improvement", "2016"],
+        ["Efficiency", "Understanding demand", "Good", "2016"],
+    ]
+
+
+def test_a_sentence_grade_carried_over_says_so_in_its_paragraph():
+    result = parse_text(
+        "Gwent PEEL 2018\n\nGwent Police is good at treating its workforce fairly. This question "
+        "was not subject to detailed inspection in 2018/19, and our judgment from the 2017 "
+        "legitimacy inspection has been carried over.\n"
+    )
+    assert question_rows(result) == [
+        ["Legitimacy", "Fair treatment of the workforce", "Good", "2017/18"]
+    ]
+
+
+def test_the_opening_sentence_under_a_pillar_grades_the_pillar_unless_it_names_one_question():
+    pillar = parse_text(
+        "Wiltshire PEEL 2018\n\n"
+        "How efficiently does the force operate and how sustainable are its services to the "
+        "public?\n\nWiltshire Police is good at planning to meet both current and future demand.\n"
+    )
+    assert pillar_grades(pillar) == {"Efficiency": "Good"}
+    assert question_rows(pillar) == []
+    question = parse_text(
+        "Surrey PEEL 2018\n\nHow effectively does the force reduce crime and keep people safe?\n\n"
+        "Surrey Police is outstanding at preventing crime and prioritising crime prevention.\n"
+    )
+    assert pillar_grades(question) == {}
+    assert question_rows(question) == [
+        [
+            "Effectiveness",
+            "Preventing crime and tackling anti-social behaviour",
+            "Outstanding",
+            "2018/19",
+        ]
+    ]
+
+
+def test_the_2014_assessment_written_as_one_list():
+    result = parse_text(
+        "Surrey PEEL 2014\n\nThe available evidence indicates that:\n\n"
+        "in terms of its effectiveness, in general, the force is good at reducing crime and "
+        "preventing offending and is good at tackling anti-social behaviour, however it requires "
+        "improvement in the way it investigates offending;\n\n"
+        "the efficiency with which the force carries out its responsibilities is good; and\n"
+    )
+    assert pillar_grades(result) == {"Efficiency": "Good"}
+    assert sorted(question_rows(result)) == [
+        ["Effectiveness", "Investigating offending", "Requires improvement", "2014"],
+        ["Effectiveness", "Reducing crime and preventing offending", "Good", "2014"],
+        ["Effectiveness", "Tackling anti-social behaviour", "Good", "2014"],
+    ]
