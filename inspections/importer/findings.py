@@ -58,6 +58,12 @@ from .wording import (
 # A letter from the inspectorate ("Letter information", "Sent on"): the causes of concern and
 # recommendations it restates are the work it follows up, not context.
 LETTER_LINE = re.compile(r"(letter information|sent on:?(?:\s.*)?)", re.I)
+# "In 2017, we identified two areas for improvement:" introduces an earlier year's findings.
+EARLIER_FINDINGS = re.compile(
+    r"^in (?:our )?(?:19|20)\d\d\b[^:]*\b(?:identified|made|found|raised|gave)\b[^:]*"
+    r"\b(?:areas? for improvement|recommendations?|causes? of concern)\b",
+    re.I,
+)
 # "Our cause of concern regarding investigations had eight recommendations:" introduces them.
 RECOMMENDATIONS_INTRO = re.compile(r"\brecommendations?\b[^.]*:$", re.I)
 # The subject and verb of a directive sentence: "The force should", "The constabulary must".
@@ -407,17 +413,24 @@ class _FindingReader:
         national = self._national(index)
         if national is not None:
             return national
+        if re.fullmatch(r"our inspection found:?", text, re.I) and index + 1 < len(self.units):
+            quoted = self.units[index + 1]
+            if quoted.text[:1] in "“\"'‘":
+                # A letter or summary quoting the cause of concern it follows up.
+                self.open_cause = self._add_unit("cause_of_concern", quoted)
+                return index + 2
         if text.endswith(":") and CAUSE_LEAD_IN.search(last_sentence):
             return self._cause_list(index, last_sentence)
         if text.endswith(":") and PAST_RECOMMENDATION.search(last_sentence):
             parts, following = self._parts(index)
-            if self.letter and re.search(r"\bshould|\bmust", last_sentence, re.I) and parts:
+            if self.letter and parts:
                 # A letter restates the recommendations it follows up.
                 for part, part_text in parts:
                     self._add_unit(
                         "recommendation",
                         part,
                         text=_strip_part(part_text),
+                        parent=self.open_cause,
                         timescale=_timescale(part_text) or _timescale(last_sentence),
                         stem=last_sentence,
                     )
@@ -457,6 +470,12 @@ class _FindingReader:
         if taken:
             self._narrative_points(unit, exclude=taken)
             return following
+        if text.endswith(":") and EARLIER_FINDINGS.search(last_sentence):
+            # "In 2017, we identified two areas for improvement:" quotes them for their progress.
+            parts, following = self._parts(index)
+            for part, _part_text in parts:
+                self._skip(part, "earlier finding quoted for its progress, not a new finding")
+            return max(following, index + 1)
         if (
             text.endswith(":")
             and OTHER_STEM.search(last_sentence)

@@ -55,6 +55,7 @@ class _JudgmentReader:
         self.found: dict[tuple[str | None, str | None], dict] = {}
         self.order: list[tuple[str | None, str | None]] = []
         self.section_headings: dict[int, str] = {}
+        self.carried_notes: dict[str, str] = {}
         self.warnings: list[str] = []
 
     def read(self) -> list[dict]:
@@ -82,6 +83,11 @@ class _JudgmentReader:
             )
             if question:
                 self.section_headings[index] = question.section
+                carried = self._carried_over(index)
+                if carried:
+                    # "This question was not subject to detailed inspection in 2018/19, and our
+                    # judgment from the 2017 legitimacy inspection has been carried over."
+                    self.carried_notes[question.name] = carried
             elif NEUTRAL_HEADINGS.match(text):
                 self.section_headings[index] = ""
         self._sentence_pillars()
@@ -348,6 +354,8 @@ class _JudgmentReader:
     def _ordered(self) -> list[dict]:
         judgments = [self.found[key] for key in self.order]
         for judgment in judgments:
+            if not judgment["last_inspected"] and judgment["question"] in self.carried_notes:
+                judgment["last_inspected"] = self.carried_notes[judgment["question"]]
             if not judgment["last_inspected"]:
                 judgment["last_inspected"] = self.programme_year
         rank = {pillar: index for index, pillar in enumerate(PILLARS)}

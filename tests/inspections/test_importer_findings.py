@@ -530,3 +530,42 @@ def test_an_inspectors_list_of_what_the_force_needs_to_do_is_other_improvement_p
             "However, its performance has declined and it needs to:",
         ),
     ]
+
+
+def test_a_letter_quotes_its_cause_of_concern_and_lists_its_recommendations():
+    result = parse_text(
+        "Greater Manchester Police: PEEL Cause of concern revisit letter\n\n"
+        "Letter information\n\nSent on:\n28 October 2022\n\n"
+        "Responding to the public\n\nOur inspection found:\n\n"
+        "“Greater Manchester Police is failing to respond appropriately to some people who are "
+        "vulnerable.”\n\n"
+        "We made the following recommendations:\n\n"
+        "• The force should immediately develop a plan.\n"
+        "• Within three months, the force should review its graded response policy.\n"
+    )
+    cause, *recommendations = result["findings"]
+    assert (cause["kind"], cause["text"]) == (
+        "cause_of_concern",
+        "Greater Manchester Police is failing to respond appropriately to some people who are "
+        "vulnerable.",
+    )
+    assert [(r["text"], r["timescale"], r["parent"]) for r in recommendations] == [
+        ("The force should immediately develop a plan.", "immediately", 0),
+        (
+            "Within three months, the force should review its graded response policy.",
+            "within three months",
+            0,
+        ),
+    ]
+
+
+def test_an_earlier_years_areas_for_improvement_quoted_for_progress_are_not_findings():
+    result = parse_report(
+        "Cheshire PEEL 2018\n\nIn 2017, we identified two areas for improvement:\n\n"
+        "• The constabulary should ensure that it records its officers' use of force.\n\n"
+        "This area of improvement has not been discharged.\n"
+    )
+    assert result["findings"] == []
+    assert result["skipped"][0]["reason"] == (
+        "earlier finding quoted for its progress, not a new finding"
+    )

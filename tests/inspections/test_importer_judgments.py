@@ -349,3 +349,16 @@ def test_the_2014_assessment_written_as_one_list():
         ["Effectiveness", "Reducing crime and preventing offending", "Good", "2014"],
         ["Effectiveness", "Tackling anti-social behaviour", "Good", "2014"],
     ]
+
+
+def test_a_questions_carried_over_notice_dates_its_grade_given_in_the_summary():
+    result = parse_text(
+        "Cheshire PEEL 2018\n\nHow legitimately does the force treat the public and its "
+        "workforce?\n\nCheshire Constabulary is good at treating the public fairly.\n\n"
+        "To what extent does the force treat all of the people it serves with fairness and "
+        "respect?\n\nThis question was not subject to detailed inspection in 2018/19, and our "
+        "judgment from the 2017 legitimacy inspection has been carried over.\n"
+    )
+    assert question_rows(result) == [
+        ["Legitimacy", "Fair treatment of the public", "Good", "2017/18"]
+    ]
