@@ -85,7 +85,7 @@ class _FindingReader:
         self.warnings: list[str] = []
         self.section: str | None = None
         self.open_cause: int | None = None
-        self.seen: dict[tuple[str, str], int] = {}
+        self.seen: dict[tuple[str, str, str], int] = {}
         self.letter = any(LETTER_LINE.fullmatch(unit.text) for unit in units[:60])
         # A document that sets out its causes of concern under their own headings only
         # summarises them in a lead-in list elsewhere.
@@ -604,7 +604,8 @@ class _FindingReader:
             addressee = _national_addressee(stem or text)
             if addressee:
                 kind = "national_recommendation"
-        key = (kind, _normalised(text))
+        # A part is told apart by its stem: "review its policy" can answer two causes.
+        key = (kind, _normalised(text), _normalised(stem or ""))
         if key in self.seen:
             earlier = self.findings[self.seen[key]]
             if earlier["section"] is None and self.section:

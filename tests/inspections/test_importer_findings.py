@@ -569,3 +569,18 @@ def test_an_earlier_years_areas_for_improvement_quoted_for_progress_are_not_find
     assert result["skipped"][0]["reason"] == (
         "earlier finding quoted for its progress, not a new finding"
     )
+
+
+def test_the_same_part_under_two_stems_is_two_findings():
+    result = parse_text(
+        "PEEL 2021/22\nAn inspection of Kent Police\n\n"
+        "Cause of concern\n\nThe force does not answer 999 calls quickly enough.\n\n"
+        "Within three months, the force should:\n\n• review its staffing.\n\n"
+        "Cause of concern\n\nThe force does not supervise investigations.\n\n"
+        "Within six months, the force should:\n\n• review its staffing.\n"
+    )
+    recommendations = of_kind(result, "recommendation")
+    assert [(r["text"], r["parent"], r["timescale"]) for r in recommendations] == [
+        ("review its staffing.", 0, "within three months"),
+        ("review its staffing.", 2, "within six months"),
+    ]
