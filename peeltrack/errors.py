@@ -27,7 +27,9 @@ def wants_json(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
-def answer(request, status: int, *, code: str, title: str, detail: str) -> HttpResponse:
+def answer(
+    request, status: int, *, code: str, title: str, detail: str, template: str = ""
+) -> HttpResponse:
     """The error, as a page or as the API's JSON, whichever the address calls for."""
     request_id = getattr(request, "request_id", "")
     if wants_json(request):
@@ -38,7 +40,7 @@ def answer(request, status: int, *, code: str, title: str, detail: str) -> HttpR
     else:
         # Rendered without the request: no context processors, so no database.
         html = loader.render_to_string(
-            f"{status}.html",
+            template or f"{status}.html",
             {
                 "title": title,
                 "detail": detail,
@@ -68,6 +70,19 @@ def permission_denied(request, exception=None):
     # The model rules' refusals are written for the person refused ("You may not ...").
     reason = str(exception or "").strip() or "You do not have permission to do this."
     return answer(request, 403, code="permission_denied", title="You cannot do this", detail=reason)
+
+
+def csrf_failure(request, reason=""):
+    # Most often a form left open past the session, or opened before signing in again.
+    return answer(
+        request,
+        403,
+        code="csrf_failed",
+        title="The form had expired",
+        detail="Go back, reload the page, and send the form again. Copy anything long you "
+        "typed before you reload it.",
+        template="403_csrf.html",
+    )
 
 
 def page_not_found(request, exception=None):

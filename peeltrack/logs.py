@@ -114,7 +114,10 @@ class RequestLogMiddleware:
         status = response.status_code
         request_logger.log(
             logging.ERROR if status >= 500 else logging.INFO,
-            "request",
+            "%s %s %s",
+            request.method,
+            request.path,
+            status,
             extra={
                 "request_id": request.request_id,
                 "user_id": _user_id(request),
@@ -147,7 +150,9 @@ def task_finished(sender, task_result, **kwargs) -> None:
     status = str(getattr(task_result.status, "value", task_result.status))
     task_logger.log(
         logging.ERROR if status == "FAILED" else logging.INFO,
-        "task",
+        "task %s %s",
+        path,
+        status,
         extra={
             "request_id": f"task-{task_result.id}",
             "user_id": None,

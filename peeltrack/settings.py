@@ -287,6 +287,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
     # Trust the proxy's X-Forwarded-Proto only when told the proxy sets it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# An expired or missing form token gets PEELtrack's own page (peeltrack/errors.py).
+CSRF_FAILURE_VIEW = "peeltrack.errors.csrf_failure"
 
 REST_FRAMEWORK = {
     # Scripts send a personal token (made on /api/tokens/); the browser uses its session.

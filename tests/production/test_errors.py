@@ -129,3 +129,14 @@ def test_with_the_database_down_readyz_says_so_and_healthz_does_not():
     ready, live = result.stdout.split("\n")[:2]
     assert ready == "503 {'status': 'unavailable', 'failing': ['database']} 10"
     assert live == "200 {'status': 'ok'}"
+
+
+def test_an_expired_form_gets_our_page_saying_what_to_do(owner, action):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(reverse("actions:update", args=[action.pk]), {"note": "Done"})
+    assert response.status_code == 403
+    assert "The form had expired" in response.text
+    assert "reload the page" in response.text
