@@ -115,8 +115,8 @@ class Process:
 
     def kill(self) -> None:
         """Gone at once, like a machine that dies: the whole process group, SIGKILL."""
+        self.killed_at = time.monotonic()  # before the signal: the client may see it first
         os.killpg(self.popen.pid, signal.SIGKILL)
-        self.killed_at = time.monotonic()
 
     def stop(self) -> None:
         if self.popen.poll() is None:
@@ -557,9 +557,15 @@ def report(args, records, killed_server: Process, killed_worker: Process, workdi
     print(
         f"duplicate emails {sum(n - 1 for n in written.values() if n > 1)}; "
         f"recorded sent but no email {len(sent_ids - set(written))}; "
-        f"interrupted by the worker kill {len(interrupted)} "
-        f"({len(interrupted & set(written))} of them had written their email)"
+        f"interrupted by the worker kill {len(interrupted)}"
     )
+    if interrupted:
+        print(
+            f"   left 'sending': {len(interrupted & set(written))} after their email was written, "
+            f"{len(interrupted - set(written))} before; the next reminders run after an hour "
+            "marks them failed and sends them again (at least once: the first would then be "
+            "a second email)"
+        )
     verify = subprocess.run(  # noqa: S603
         [PY, "manage.py", "verify_evidence", "--no-record"],
         cwd=ROOT,
