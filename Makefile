@@ -1,4 +1,5 @@
-# PEELtrack: `make run` sets up and serves the demo; `make test` runs the suite.
+# PEELtrack: `make run` sets up and serves the demo; `make test` runs the suite;
+# `make serve` runs the production stack locally (gunicorn, PostgreSQL, Azurite, DEBUG off).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,10 @@ GOVUK := static/govuk
 GOVUK_STAMP := $(GOVUK)/.built
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install frontend demo lint format check clean
+.PHONY: run test install frontend demo lint format check clean serve static azurite
+
+# DEBUG is off unless set (peeltrack/settings.py): the development targets turn it on.
+run demo check: export DEBUG := 1
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +29,9 @@ $(GOVUK_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf $(GOVUK) && mkdir -p $(GOVUK)
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(GOVUK)/
+	# The CSS names its source map: collectstatic's manifest storage needs the file.
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css.map \
+		node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map $(GOVUK)/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets $(GOVUK)/assets
 	sed -e 's#url(/assets/#url(/static/govuk/assets/#g' -e 's/"GDS Transport",//g' -e 's/GDS Transport,//g' \
 		node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(GOVUK)/govuk-frontend.min.css
@@ -50,6 +57,20 @@ run: demo
 
 test: install
 	$(PY) -m pytest -q
+
+# The production stack on this machine: PostgreSQL (DATABASE_URL, by default the local
+# server's peeltrack_serve database), Azurite for the files, gunicorn and a task worker,
+# DEBUG off. Serves on http://$(HOST)/ until Ctrl+C. See docs/deploy.md.
+serve: install frontend
+	HOST=$(HOST) bash scripts/serve
+
+# Static files as production serves them: hashed names and a manifest, compressed.
+static: install frontend
+	DEBUG=0 bash scripts/collectstatic
+
+# Azurite (the Azure Storage emulator) in the background, its data under var/azurite.
+azurite: frontend
+	bash scripts/azurite start var/azurite
 
 lint: install
 	$(VENV)/bin/ruff check .

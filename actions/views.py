@@ -188,12 +188,16 @@ def evidence_download(request, pk):
             sha256=evidence.sha256,
         )
     name = get_valid_filename(evidence.original_name) or f"evidence-{evidence.pk}"
+    # Streamed from the file store through the storage API (any app server, any store).
+    handle = evidence.file.open("rb")
     response = FileResponse(
-        evidence.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=name,
         content_type=evidence.content_type or "application/octet-stream",
     )
+    if not response.has_header("Content-Length") and getattr(handle.file, "size", None):
+        response["Content-Length"] = handle.file.size  # a blob store's stream knows its size
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

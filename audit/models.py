@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from forces.models import Force
 
+from .context import current_request_id
 from .querysets import EventQuerySet
 
 
@@ -54,7 +55,13 @@ class Event(models.Model):
 
     @classmethod
     def record(cls, actor, verb: str, obj, *, summary: str, changes=None, **data) -> "Event":
-        """Write one audit row for obj; call inside the transaction that made the change."""
+        """Write one audit row for obj; call inside the transaction that made the change.
+
+        The request or job it happened in is kept (`data["request_id"]`), so an event can
+        be matched with the log lines of the same request."""
+        request_id = current_request_id()
+        if request_id and "request_id" not in data:
+            data["request_id"] = request_id
         return cls.objects.create(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             force_id=_force_id_of(obj),

@@ -32,14 +32,18 @@ def configure(args, workdir: Path) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(workdir / "files")
-    os.environ["DEBUG"] = "false"  # as in production: no query log kept in memory
+    # Development settings (a throwaway SQLite database is allowed), then DEBUG off as in
+    # production once Django is set up: no query log kept in memory.
+    os.environ["DEBUG"] = "true"
     os.environ["SECURE_SSL_REDIRECT"] = "false"  # the test client speaks plain HTTP
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peeltrack.settings")
     import django
+    from django.conf import settings
 
     django.setup()
+    settings.DEBUG = False
 
 
 def seed(rows: int, files: int) -> tuple:

@@ -297,6 +297,8 @@ def _message(user, subject: str, notifications: list[Notification], digest: bool
         body=render_to_string("notifications/email/message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
+        # Which notices the email carries: mail logs can then tell a resend from a repeat.
+        headers={"X-PEELtrack-Notices": ",".join(str(n.pk) for n in notifications)},
     )
     message.attach_alternative(
         render_to_string("notifications/email/message.html", context), "text/html"
@@ -314,7 +316,7 @@ def _send(user, subject: str, notifications: list[Notification], *, digest: bool
     try:
         _message(user, subject, notifications, digest).send()
     except Exception as error:  # any failure to hand over the email is recorded and retried
-        logger.exception("Email to %s failed", user.get_username())
+        logger.exception("Email to user %s failed", user.pk)  # an id: no names in logs
         reason = f"{type(error).__name__}: {error}"[:1000]
         Notification.objects.filter(pk__in=ids).update(status=Delivery.FAILED, error=reason)
         return f"failed: {reason}"

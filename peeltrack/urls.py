@@ -22,3 +22,9 @@ urlpatterns = [
     path("", include("exports.urls")),
     path("", include("actions.urls")),
 ]
+
+# Our own error pages (templates/4xx.html, 5xx.html); JSON under /api/ (peeltrack/errors.py).
+handler400 = "peeltrack.errors.bad_request"
+handler403 = "peeltrack.errors.permission_denied"
+handler404 = "peeltrack.errors.page_not_found"
+handler500 = "peeltrack.errors.server_error"

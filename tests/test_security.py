@@ -188,3 +188,18 @@ def test_editing_an_action_needs_the_version_it_was_based_on(client, coordinator
     )
     assert response.status_code == 200
     assert Action.objects.get().title != "No version"
+
+
+def test_pages_name_the_system_and_nobody_without_a_server_error(
+    client, coordinator, action, finding
+):
+    # Found by the multi-server load run: an event recorded by the reminders has no actor,
+    # and an action may have no owner; naming them used to raise in the template.
+    Event.record(None, "action.escalate", action, summary="Escalated: overdue")
+    unowned = ActionFactory(finding=finding, owner=None)
+    client.force_login(coordinator)
+    page = client.get(reverse("actions:detail", args=[action.pk]))
+    assert page.status_code == 200
+    assert "by the system" in page.text
+    assert client.get(reverse("actions:detail", args=[unowned.pk])).status_code == 200
+    assert "Nobody yet" in client.get(reverse("actions:finding", args=[finding.pk])).text
