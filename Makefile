@@ -55,7 +55,7 @@ run: demo
 	echo "Reminder emails the demo sends are written to var/worker.log"; \
 	$(PY) manage.py runserver $(HOST)
 
-test: install
+test: install static
 	$(PY) -m pytest -q
 
 # The production stack on this machine: PostgreSQL (DATABASE_URL, by default the local
