@@ -42,7 +42,8 @@ def test_the_timeline_never_names_sensitive_evidence(client, owner, teammate, ac
     page = client.get(reverse("actions:detail", args=[action.pk]))
     assert "informant-handler-smith" not in page.text
     assert "OFFICIAL-SENSITIVE evidence #" in page.text
-    assert not Event.objects.filter(object_repr__contains="smith").exists()
+    assert not Event.objects.filter(object_repr__contains="handler-smith").exists()
+    assert not Event.objects.filter(summary__contains="handler-smith").exists()
 
 
 def test_an_action_cannot_be_given_to_someone_outside_the_force(finding, coordinator, outsider):
