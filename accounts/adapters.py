@@ -18,8 +18,24 @@ from forces.roles import needs_two_factor
 
 from .clients import client_ip
 
+WRONG_PASSWORD = "Enter a correct username (or email address) and password"
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The same words whether the name or the password was wrong, or the name unknown.
+        "username_password_mismatch": WRONG_PASSWORD,
+        "email_password_mismatch": WRONG_PASSWORD,
+        "too_many_login_attempts": "Too many failed sign-in attempts. Wait 5 minutes, then "
+        "try again, or reset your password.",
+        "incorrect_password": "Enter your current password correctly",
+        "enter_current_password": "Enter your current password correctly",
+        "incorrect_code": "Enter the code your authenticator app shows now, or an unused "
+        "recovery code",
+        "rate_limited": "Too many attempts. Wait a minute, then try again.",
+    }
+
     def is_open_for_signup(self, request):
         return False
 
@@ -54,6 +70,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "Enter the code your authenticator app shows now, or an unused "
+        "recovery code",
+        "cannot_delete_authenticator": "Your role needs two-factor authentication, so you "
+        "cannot turn it off. If you have a new phone, ask your people manager to reset it.",
+    }
+
     def can_delete_authenticator(self, authenticator):
         if settings.REQUIRE_2FA and needs_two_factor(authenticator.user):
             return False

@@ -10,7 +10,7 @@ reached from a police network, and the app must not depend on it). The list is D
 that the zxcvbn package ships, plus words anyone would try against a police service. As
 those lists hold few passwords of 12 characters or more, a password is also refused when
 what remains after taking digits and symbols off its ends, undoing common letter
-swaps (p@ssw0rd) and repeats (passwordpassword) is on the list: "Password123456!",
+swaps (p@ssw0rd), separators and repeats (password-password) is on the list: "Password123456!",
 "Summer2024!!!!" and "qwertyqwerty" are all refused, "correct horse battery" is not.
 """
 
@@ -66,7 +66,8 @@ def guesses(password: str) -> set[str]:
     """The forms of a password that an attacker's word list would try."""
     lowered = password.lower()
     spaced = re.sub(r"\s+", "", lowered)
-    forms = {lowered, spaced, spaced.translate(LEET)}
+    letters = re.sub(r"[\W_]+", "", lowered)
+    forms = {lowered, spaced, spaced.translate(LEET), letters}
     for form in list(forms):
         forms.add(ENDS.sub("", form))
     for form in list(forms):

@@ -476,6 +476,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes logs every reset at INFO; lockouts are in the audit trail already.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes logs each failure and reset; they are in the audit trail already.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
