@@ -117,7 +117,10 @@ def test_the_demo_setting_turns_the_rule_off(client, coordinator, with_password,
 
 def _start(env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REQUIRE_2FA"}}
-    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='peeltrack.settings'; django.setup()"
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='peeltrack.settings'; "
+        "django.setup()"
+    )
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
         cwd=ROOT,
