@@ -48,7 +48,10 @@ if (dialog && typeof dialog.showModal === "function") {
     warning = state.warning_seconds;
     const left = Math.min(state.idle_seconds_left, state.absolute_seconds_left);
     deadline = Date.now() + left * 1000;
-    timer = setTimeout(check, Math.max(0, left - warning) * 1000);
+    // Before the warning: ask again when it is due. During it: ask when time is up (the
+    // server then signs the session out, or says another tab kept it alive).
+    const wait = left > warning ? left - warning : left + 1;
+    timer = setTimeout(check, wait * 1000);
   };
 
   const tick = () => {
@@ -58,7 +61,6 @@ if (dialog && typeof dialog.showModal === "function") {
       countdown.textContent = text;
       announce.textContent = `You will be signed out in ${text}.`;
     }
-    if (left <= 0) check();
   };
 
   const show = (state) => {
