@@ -103,6 +103,7 @@ def _two_factor_done(request) -> bool:
 # Where someone who must set up two-factor may still go.
 TWO_FACTOR_SETUP_ROUTES = {
     "mfa_activate_totp",
+    "mfa_reauthenticate",
     "mfa_index",
     "mfa_view_recovery_codes",
     "mfa_download_recovery_codes",
@@ -144,6 +145,14 @@ class RequireTwoFactorMiddleware:
             return JsonResponse(
                 {"status": 403, "code": "two_factor_required", "detail": text}, status=403
             )
+        from allauth.mfa.utils import is_mfa_enabled
+
+        if is_mfa_enabled(request.user):
+            # Set up already, in another session: enter a code here too.
+            target = (
+                reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.get_full_path()})
+            )
+            return redirect(target)
         messages.info(request, text)
         return redirect("mfa_activate_totp")
 

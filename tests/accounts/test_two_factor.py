@@ -137,3 +137,23 @@ def test_production_refuses_to_turn_two_factor_off():
     assert "REQUIRE_2FA" in refused.stderr
     assert _start({"DEBUG": "false"}).returncode == 0
     assert _start({"DEBUG": "true", "REQUIRE_2FA": "false"}).returncode == 0
+
+
+def test_a_session_from_before_two_factor_was_set_up_must_enter_a_code(
+    client, owner, force, with_password, two_factor_on
+):
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+
+    with_password(owner)
+    sign_in(client, owner)  # an owner: no second factor needed yet
+    elsewhere = Client()
+    sign_in(elsewhere, owner)
+    secret, _ = set_up_totp(elsewhere)
+    MembershipFactory(user=owner, force=force, role="coordinator")  # now it is needed
+    response = client.get(reverse("actions:list"))
+    assert response["Location"] == reverse("mfa_reauthenticate") + "?next=%2Factions%2F"
+    done = client.post(response["Location"], {"code": totp_code(secret)})
+    assert done["Location"] == reverse("actions:list")
+    assert client.get(reverse("actions:list")).status_code == 200
