@@ -450,7 +450,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         # The sign-in button's form redirects to the SSO provider.
-        "form-action": ["'self'", *OIDC_ORIGINS],
+        "form-action": ["'self'", *OIDC_ORIGINS, *env_list("CSP_FORM_ACTION", "")],
         "frame-ancestors": ["'none'"],
     }
 }

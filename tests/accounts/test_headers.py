@@ -86,3 +86,30 @@ def test_evidence_downloads_are_never_cached(client, owner, action):
     response = client.get(reverse("actions:evidence_download", args=[evidence.pk]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_sign_in_service_may_receive_the_sign_in_form():
+    # The single sign-on button's form redirects to the provider: form-action allows it.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='peeltrack.settings'; "
+        "django.setup(); from django.conf import settings as s; "
+        "print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    )
+    env = {
+        **os.environ,
+        "OIDC_SERVER_URL": "https://login.microsoftonline.com/tenant/v2.0",
+        "CSP_FORM_ACTION": "https://idp.example.org",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=TEMPLATES.parent, env=env, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    assert result.stdout.split() == [
+        "'self'",
+        "https://login.microsoftonline.com",
+        "https://idp.example.org",
+    ]
