@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Registers the OpenAPI description of token authentication.
-        from . import schema  # noqa: F401
+        from . import receivers, schema  # noqa: F401
+
+        # Security events and every change to people's access go in the audit trail.
+        receivers.connect()

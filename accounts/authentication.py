@@ -4,13 +4,26 @@ import datetime as dt
 
 from django.utils import timezone
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework.exceptions import Throttled
+
+from .throttling import AddressRateThrottle
 
 # Write "last used" at most this often, so a busy script does not write on every call.
 LAST_USED_PRECISION = dt.timedelta(minutes=5)
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
-    """`Authorization: Token <secret>`; expired and revoked tokens answer 401."""
+    """`Authorization: Token <secret>`; expired and revoked tokens answer 401.
+
+    First in DEFAULT_AUTHENTICATION_CLASSES, so it also applies the per-address rate
+    limit to every API request before any credentials are checked (accounts.throttling).
+    """
+
+    def authenticate(self, request):
+        throttle = AddressRateThrottle()
+        if not throttle.allow_request(request, None):
+            raise Throttled(wait=throttle.wait())
+        return super().authenticate(request)
 
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)

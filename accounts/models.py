@@ -1,7 +1,9 @@
-"""Personal API tokens: only a hash is kept; the secret is shown once, when made."""
+"""Personal API tokens (only a hash is kept; the secret is shown once, when made), and
+requests for access from people who signed in with single sign-on."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -80,3 +82,46 @@ def token_revoke(*, token: ApiToken, by) -> None:
     with transaction.atomic():
         Event.record(by, "token.revoke", token, summary=f"API token revoked: {token.name}")
         token.delete()
+
+
+class AccessRequest(models.Model):
+    """Someone signed in with single sign-on for the first time: their account waits,
+    inactive, until a people manager of the force approves it (with a role) or refuses."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests"
+    )
+    # The force whose people managers decide: the sign-in service's (OIDC_FORCE). None
+    # when it names none and there are several forces: then only the back office decides.
+    force = models.ForeignKey(
+        "forces.Force",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+    )
+    provider = models.CharField(max_length=100, help_text="The sign-in service used.")
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "force"],
+                condition=models.Q(state="pending"),
+                name="one_pending_access_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.force} – {self.get_state_display()}"

@@ -1,9 +1,15 @@
-"""The API tokens page, and the API's own small endpoints: tokens and "who am I"."""
+"""Your account: API tokens, sessions and "sign out everywhere", the session clock, an
+invitation's first password; and the API's own small endpoints: tokens and "who am I"."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from drf_spectacular.utils import extend_schema
@@ -14,8 +20,12 @@ from rest_framework.views import APIView
 
 from forces.models import Membership
 
-from .forms import TokenForm
+from . import sessions
+from .forms import InvitationPasswordForm, TokenForm
 from .models import ApiToken, token_create, token_revoke
+from .people import tokens_revoke_all
+from .security import record
+from .tokens import invitation_tokens
 
 
 def _tokens(user):
@@ -46,6 +56,118 @@ def tokens(request):
         "tokens": _tokens(request.user),
     }
     return render(request, "accounts/tokens.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def security(request):
+    """Your sessions and API tokens, with "sign out" for each session and everywhere."""
+    if request.method == "POST":
+        if request.POST.get("everywhere"):
+            return _sign_out_everywhere(request)
+        key = request.POST.get("session", "")
+        theirs = {s.pk: s for s in sessions.sessions_of(request.user)}
+        session = theirs.get(int(key)) if key.isdigit() else None
+        if session is None or session.session_key == request.session.session_key:
+            messages.error(request, "That session has already ended.")
+        else:
+            session.end()
+            record(
+                request.user,
+                "auth.sign_out",
+                request.user,
+                summary="Signed out another session",
+                request=request,
+                reason="ended from the security page",
+            )
+            messages.success(request, "That session is signed out.")
+        return redirect("account-security")
+    from allauth.mfa.utils import is_mfa_enabled
+
+    context = {
+        "title": "Your account and security",
+        "sessions": sessions.sessions_of(request.user),
+        "tokens": _tokens(request.user),
+        "two_factor": is_mfa_enabled(request.user),
+        "has_password": request.user.has_usable_password(),
+        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+        "max_hours": settings.SESSION_ABSOLUTE_TIMEOUT // 3600,
+    }
+    return render(request, "accounts/security.html", context)
+
+
+def _sign_out_everywhere(request):
+    user = request.user
+    with transaction.atomic():
+        ended = sessions.end_sessions(user, keep=request.session.session_key)
+        revoked = tokens_revoke_all(person=user, by=user)
+        record(user, "auth.sign_out_everywhere", user, summary="Signed out everywhere",
+               request=request, sessions=ended, tokens=revoked)  # fmt: skip
+    request.peeltrack_signout_reason = "signed out everywhere"
+    logout(request)
+    messages.success(
+        request,
+        f"You are signed out everywhere: {ended + 1} session(s) ended and {revoked} API "
+        "token(s) revoked. Sign in again to carry on.",
+    )
+    return redirect(settings.LOGIN_URL)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_status(request):
+    """The session clock for the timeout warning: GET reads it, POST says "I'm here".
+
+    SessionTimeoutMiddleware has already signed out an expired session (answering 401)
+    and, for a POST only, stamped the activity.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"status": 401, "code": "not_authenticated"}, status=401)
+    left = sessions.remaining(request.session)
+    return JsonResponse(
+        {
+            "idle_seconds_left": left["idle"],
+            "absolute_seconds_left": left["absolute"],
+            "warning_seconds": settings.SESSION_WARNING_BEFORE,
+        }
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation(request, uidb64, token):
+    """An invited person chooses their password. The link works once, for INVITATION_TIMEOUT."""
+    User = get_user_model()
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+        person = User.objects.get(pk=pk, is_active=True)
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
+        person = None
+    if person is None or not invitation_tokens.check_token(person, token):
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"title": "This link has expired"},
+            status=410,
+        )
+    if request.user.is_authenticated:
+        logout(request)
+    form = InvitationPasswordForm(request.POST or None, user=person)
+    if request.method == "POST" and form.is_valid():
+        from allauth.account.models import EmailAddress
+
+        with transaction.atomic():
+            person.set_password(form.cleaned_data["password1"])
+            person.save()
+            if person.email:
+                EmailAddress.objects.update_or_create(
+                    user=person, email=person.email, defaults={"verified": True, "primary": True}
+                )
+        messages.success(request, "Your password is set. Sign in to start using PEELtrack.")
+        return redirect(settings.LOGIN_URL)
+    context = {"title": "Create your password", "form": form, "person": person}
+    return render(request, "accounts/invitation.html", context)
 
 
 @login_required

@@ -10,8 +10,10 @@ from forces.roles import board_ids, roles_in
 # members of the board that oversees its finding. A finding with no board yet
 # falls back to these roles.
 CLOSERS = frozenset({"coordinator"})
-# Decisions a board takes. A member never signs off an action they own.
+# Decisions a board takes. A member never signs off or returns an action they own.
 BOARD_VERBS = frozenset({"close", "return", "decide_extension"})
+# Decisions on finished work: whoever owns it or submitted it takes neither.
+VERDICT_VERBS = frozenset({"close", "return"})
 
 # Verbs an action's owner may do to their own, open action.
 OWNER_VERBS = frozenset(
@@ -53,9 +55,10 @@ def can(user, verb: str, action) -> bool:
     if verb in READ_VERBS:
         return True
     if verb in BOARD_VERBS:
-        # Separation of duties: nobody signs off work they own or submitted, or
+        # Separation of duties: nobody signs off or returns work they own or submitted
+        # (returning your own work would let you reopen it unseen by the board), or
         # decides more time for their own action.
-        if verb == "close" and user.pk in {action.owner_id, submitter_id(action)}:
+        if verb in VERDICT_VERBS and user.pk in {action.owner_id, submitter_id(action)}:
             return False
         if verb == "decide_extension" and action.owner_id == user.pk:
             return False

@@ -34,6 +34,8 @@ class AutoSchema(BaseAutoSchema):
         errors = {
             "401": "Not signed in, or the token is missing, expired or revoked.",
             "403": "Signed in, but the rules do not allow this to you.",
+            "429": "Too many requests from this token or address: wait the number of "
+            "seconds in Retry-After.",
         }
         queries = [p for p in operation.get("parameters", []) if p["in"] == "query"]
         if queries or "requestBody" in operation:
@@ -45,6 +47,12 @@ class AutoSchema(BaseAutoSchema):
         for code, description in errors.items():
             if code not in responses:
                 responses[code] = self._error(ErrorSerializer, code, description)
+        responses["429"]["headers"] = {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": "Seconds to wait before trying again.",
+            }
+        }
         if self._versioned():
             description = (
                 "Stale: the object changed since the version you sent (409 for the `version` "

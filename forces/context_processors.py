@@ -14,4 +14,6 @@ def membership(request):
         "user_forces": forces,
         "user_roles": roles,
         "is_coordinator": any(m.role == "coordinator" for m in memberships) or user.is_superuser,
+        "is_people_manager": any(m.role == "people_manager" for m in memberships)
+        or user.is_superuser,
     }

@@ -51,6 +51,10 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinator"
     BOARD_MEMBER = "board_member", "Board member"
     AUDITOR = "auditor", "Auditor"
+    # Runs the force's people: invites, approves sign-ups, gives roles and board seats,
+    # deactivates leavers and unlocks accounts. A role of its own, not the coordinator's:
+    # whoever allocates the work should not also be the one who grants access to it.
+    PEOPLE_MANAGER = "people_manager", "People manager"
 
 
 class Membership(models.Model):

@@ -5,7 +5,9 @@ Superusers (the back office) hold every role in every force. Answers are cached 
 user object, so a request asks the database once.
 """
 
-ALL_ROLES = frozenset({"owner", "coordinator", "board_member", "auditor"})
+ALL_ROLES = frozenset({"owner", "coordinator", "board_member", "auditor", "people_manager"})
+# Roles whose holders must sign in with two-factor (accounts.middleware), as must staff.
+TWO_FACTOR_ROLES = frozenset({"coordinator", "auditor", "people_manager"})
 
 
 def force_ids_for(user) -> list[int] | None:
@@ -64,3 +66,17 @@ def forces_where(user, roles: frozenset[str]) -> list[int] | None:
     if forces is None:
         return None
     return [force_id for force_id in forces if roles_in(user, force_id) & roles]
+
+
+def can_manage_people(user, force_id: int) -> bool:
+    """People managers run their force's people: invite, approve, give roles, deactivate."""
+    return "people_manager" in roles_in(user, force_id)
+
+
+def needs_two_factor(user) -> bool:
+    """Staff, superusers and anyone holding a two-factor role in any force."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(roles_in(user, force_id) & TWO_FACTOR_ROLES for force_id in force_ids_for(user))

@@ -172,3 +172,25 @@ def send_again(request, pk):
     else:
         messages.success(request, f"The email “{notification.subject}” is being sent again.")
     return redirect("notifications:deliveries")
+
+
+def leaver_open_actions(person, force_ids) -> list[dict]:
+    """For the People pages: a deactivated person's open actions wait on this page."""
+    from django.urls import reverse
+
+    from actions.models import Action
+
+    actions = Action.objects.filter(owner=person).open()
+    if force_ids is not None:
+        actions = actions.filter(finding__inspection__force_id__in=force_ids)
+    count = actions.count()
+    if not count:
+        return []
+    noun = "action" if count == 1 else "actions"
+    return [
+        {
+            "text": f"They own {count} open {noun}: coordinators see them on the Reminders "
+            "page, to give each a new owner.",
+            "url": reverse("notifications:deliveries"),
+        }
+    ]

@@ -6,8 +6,10 @@ database: each refusal names the variable to set. Development and the tests set
 DEBUG=1 explicitly (the Makefile, tests/settings.py). docs/deploy.md lists every variable.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -76,6 +78,15 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tasks",
     "django_tasks_db",
+    # Identity and access (accounts/): sign-in, SSO, two-factor, sessions, lockout.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "axes",
+    "csp",
     # PEELtrack's own apps, bottom layer first: each imports only from those above it
     # in this list (import-linter checks it; see docs/architecture.md).
     "ui",
@@ -106,6 +117,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Identity and access (accounts/middleware.py): who is acting (for the audit
+    # trail), session timeouts, two-factor first, refusals audited, no caching of
+    # signed-in pages; then the headers, sign-in and lockout libraries.
+    "accounts.middleware.RequestContextMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "accounts.middleware.RefusalAuditMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Last: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's exception first: a database outage answers 503.
     "peeltrack.errors.DatabaseOutageMiddleware",
 ]
@@ -124,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forces.context_processors.membership",
                 "notifications.context_processors.unread",
+                "accounts.context_processors.session_clock",
             ],
         },
     },
@@ -144,11 +169,17 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (NCSC and ASVS V2.1): at least 12 characters, at most 128, not a common or
+# breached password (an offline list: see accounts/passwords.py), not like the user's
+# own name or email. No composition rules and no expiry.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "accounts.passwords.BreachedPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -225,9 +256,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "actions:home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
 
 # Uploads: evidence files larger than this are refused with a clear message.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
@@ -277,6 +308,12 @@ TASKS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Secure cookies get the __Host- prefix (ASVS 3.4.4): the browser then refuses them
+# from any other host or path, or over plain HTTP.
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+if CSRF_COOKIE_SECURE:
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -308,7 +345,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # Rate limits (accounts/throttling.py): per token (or signed-in user) here; per
+    # address in the token authentication, which runs before credentials are checked.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.TokenRateThrottle"],
 }
+API_RATE_PER_TOKEN = os.environ.get("API_RATE_PER_TOKEN", "600/min")
+API_RATE_PER_ADDRESS = os.environ.get("API_RATE_PER_ADDRESS", "1200/min")
 # API tokens are knox tokens (only a hash is stored) with a name and a last-used date.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations create its default token table even when the model is
@@ -356,6 +398,196 @@ SPECTACULAR_SETTINGS = {
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+
+# --- Identity and access (accounts/; README "Identity and access") -------------------
+# Sign-in, passwords, single sign-on and two-factor are django-allauth; lockout is
+# django-axes; the security headers are django-csp and django-permissions-policy.
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses an account and address that are locked out, before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Two-factor (TOTP with recovery codes) is required of coordinators, auditors, people
+# managers, staff and superusers who sign in with a password. The demo turns it off
+# (`make run` sets REQUIRE_2FA=false); production refuses to.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+if not DEBUG and not REQUIRE_2FA:
+    raise ImproperlyConfigured(
+        "REQUIRE_2FA=false is for the demo only: production must require two-factor."
+    )
+
+# Sessions end after 30 minutes without a request, and 12 hours after sign-in whatever
+# happens; pages warn 5 minutes before. The cookie lasts no longer than the session.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
+SESSION_WARNING_BEFORE = int(os.environ.get("SESSION_WARNING_MINUTES", "5")) * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# The client's address, for lockout, rate limits and the audit trail: REMOTE_ADDR, or
+# the address this many proxies back in X-Forwarded-For (accounts.clients.client_ip).
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_TLS_PROXY", False) else "0")
+)
+
+# The cache holds rate-limit counters (the API's and the sign-in page's). Per-process
+# memory is fine for one process (the demo, tests); several processes must share one:
+# the database cache (the default with DEBUG off: run `manage.py createcachetable`) or
+# Redis (`redis://host:6379/0`, with the `redis` package installed).
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://" if DEBUG else "db://peeltrack_cache")
+if CACHE_URL.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_URL.removeprefix("db://") or "peeltrack_cache",
+        }
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Password reset links work once, for an hour; invitations for three days.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_MINUTES", "60")) * 60
+INVITATION_TIMEOUT = int(os.environ.get("INVITATION_DAYS", "3")) * 24 * 3600
+
+# django-allauth: sign in by username (or email); nobody signs up by themselves (people
+# managers invite, SSO sign-ups wait for approval); the same answer whether or not an
+# address is known; rate limits slow repeated failures before axes locks them out.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "PEELtrack: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_RATE_LIMITS = {
+    # Slowed: 5 failures for one account in 5 minutes, or 20 from one address in a
+    # minute, and the sign-in page asks them to wait.
+    "login_failed": "20/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,3/10m/key",
+}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.forms.MFAAuthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "accounts.forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "accounts.forms.GenerateRecoveryCodesForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "PEELtrack")
+MFA_RECOVERY_CODE_COUNT = 10
+USERSESSIONS_TRACK_ACTIVITY = False  # accounts.middleware stamps activity once a minute
+
+# Single sign-on: OpenID Connect with discovery (Microsoft Entra ID or any provider).
+# See README "Connecting Microsoft Entra ID". First sign-in makes an inactive account
+# that a people manager of OIDC_FORCE approves; an account whose email the provider
+# has verified signs in as the person already known by that email.
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if os.environ.get("OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": os.environ.get("OIDC_PROVIDER_ID", "sso"),
+            "name": os.environ.get("OIDC_NAME", "your force account"),
+            "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+            "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ["OIDC_SERVER_URL"],
+                # PEELtrack's own: whose people managers approve first sign-ins.
+                "force": os.environ.get("OIDC_FORCE", ""),
+                # Emails in these domains count as verified even without the
+                # email_verified claim (Entra ID does not send it).
+                "verified_email": env_list("OIDC_VERIFIED_EMAIL_DOMAINS", ""),
+            },
+        }
+    )
+
+OIDC_ORIGINS = [
+    "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+    for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+]
+
+# django-axes: after 10 failed sign-ins for one account from one address, that account
+# is locked from that address for an hour, or until a people manager unlocks it. Keyed
+# on both, so nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_AFTER", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", "60")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_CALLABLE = "accounts.clients.username_tried"
+AXES_CLIENT_IP_CALLABLE = "accounts.clients.axes_client_ip"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "oldpassword", "code"]
+
+# Security headers. No inline script anywhere: page behaviour is in static/js/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the two-factor QR code, drawn as an inline SVG image.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        # The sign-in button's form redirects to the SSO provider.
+        "form-action": ["'self'", *OIDC_ORIGINS, *env_list("CSP_FORM_ACTION", "")],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -378,5 +610,7 @@ LOGGING = {
         # The storage SDK logs every HTTP call at INFO; its warnings and errors are enough.
         "azure": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
+        # django-axes logs each failure and reset; they are in the audit trail already.
+        "axes": {"level": "ERROR"},
     },
 }

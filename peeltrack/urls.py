@@ -1,20 +1,35 @@
 """Top-level URLs: the front office, the admin back office and authentication."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "PEELtrack back office"
 admin.site.site_title = "PEELtrack admin"
+# The back office signs in through the same page as everyone else, with its lockout,
+# rate limits and two-factor, never through the admin's own login form.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+def not_offered(request, *args, **kwargs):
+    """allauth pages PEELtrack does not offer: people do not sign themselves up, manage
+    their own email addresses, link other sign-in accounts or give a single sign-on
+    account a password (that would be a way round the force's sign-in policy)."""
+    raise Http404
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("accounts/signup/", not_offered),
+    path("accounts/email/", not_offered),
+    path("accounts/3rdparty/", not_offered),
+    path("accounts/password/set/", not_offered),
+    path("accounts/sessions/", RedirectView.as_view(pattern_name="account-security")),
+    path("accounts/", include("allauth.urls")),
+    path("", include(("accounts.people_urls", "accounts"))),
     path("", include("peeltrack.api_urls")),
     path("inspections/", include("inspections.urls")),
     path("notifications/", include("notifications.urls")),

@@ -14,6 +14,23 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _signed_in_by_force_login(settings):
+    # The cast signs in with client.force_login, which skips the sign-in page and so
+    # its second factor: two-factor's own tests (tests/accounts) turn the rule back on.
+    settings.REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache: each test starts with none spent.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Fast hashing: tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

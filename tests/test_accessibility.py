@@ -80,15 +80,20 @@ def test_a_wrong_report_date_is_summarised_and_linked_to_its_box(client, owner, 
 
 
 def test_a_wrong_password_is_shown_at_the_field(client, owner):
-    response = client.post(reverse("login"), {"username": owner.username, "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": owner.username, "password": "wrong"})
     assert _title(response) == "Error: Sign in to PEELtrack – PEELtrack"
-    assert 'id="username-error" class="govuk-error-message"' in response.text
-    assert 'govuk-input--error" id="id_username"' in response.text
-    assert 'aria-describedby="username-error"' in response.text
+    assert _summary_links(response.text) == ["id_login"]
+    assert 'id="login-error" class="govuk-error-message"' in response.text
+    assert 'govuk-input--error" id="id_login"' in response.text
+    assert 'aria-describedby="login-error"' in response.text
+    # Both boxes are marked: either may be wrong, and we do not say which.
+    assert "govuk-password-input__input govuk-js-password-input-input govuk-input--error" in (
+        response.text
+    )
 
 
 def test_a_blank_password_is_asked_for_at_the_password_box(client, owner):
-    response = client.post(reverse("login"), {"username": owner.username, "password": ""})
+    response = client.post(reverse("account_login"), {"login": owner.username, "password": ""})
     assert _summary_links(response.text) == ["id_password"]
     assert "Enter your password" in response.text
 

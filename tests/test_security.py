@@ -42,7 +42,8 @@ def test_the_timeline_never_names_sensitive_evidence(client, owner, teammate, ac
     page = client.get(reverse("actions:detail", args=[action.pk]))
     assert "informant-handler-smith" not in page.text
     assert "OFFICIAL-SENSITIVE evidence #" in page.text
-    assert not Event.objects.filter(object_repr__contains="smith").exists()
+    assert not Event.objects.filter(object_repr__contains="handler-smith").exists()
+    assert not Event.objects.filter(summary__contains="handler-smith").exists()
 
 
 def test_an_action_cannot_be_given_to_someone_outside_the_force(finding, coordinator, outsider):
@@ -203,3 +204,84 @@ def test_pages_name_the_system_and_nobody_without_a_server_error(
     assert "by the system" in page.text
     assert client.get(reverse("actions:detail", args=[unowned.pk])).status_code == 200
     assert "Nobody yet" in client.get(reverse("actions:finding", args=[finding.pk])).text
+
+
+# Separation of duties covers returns: a board member who owns or submitted an action
+# cannot send it back for more work (and so reopen it unseen by the rest of the board),
+# whichever door they use.
+
+
+def _submitted_by(action, member):
+    """The member owns the action and submits it for closure themselves."""
+    action.owner = member
+    action.status = Status.IN_PROGRESS
+    action.save()
+    EvidenceFactory(action=action, uploaded_by=member)
+    action.apply_update(by=member, note="Done", transition="submit", closing_summary="Done")
+    return Action.objects.get(pk=action.pk)
+
+
+def test_a_board_member_cannot_return_an_action_they_own(board_member, overseen_action):
+    action = _submitted_by(overseen_action, board_member)
+    assert not action.can(board_member, "return")
+    assert "return" not in [t.name for t in action.allowed_transitions(board_member)]
+
+
+def test_a_board_member_cannot_return_what_they_submitted_after_reallocating(
+    board_member, teammate, overseen_action
+):
+    action = _submitted_by(overseen_action, board_member)
+    action.edit(by=_superuser(), changes={"owner": teammate})
+    action = Action.objects.get(pk=action.pk)
+    assert not action.can(board_member, "return")
+
+
+def test_another_board_member_may_still_return_it(board_member, overseen_action, force):
+    colleague = UserFactory(username="colleague")
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=colleague, force=force, role="board_member")
+    overseen_action.finding.board.members.add(colleague)
+    action = _submitted_by(overseen_action, board_member)
+    assert action.can(colleague, "return")
+
+
+def test_the_decision_page_refuses_a_return_of_ones_own_action(
+    client, board_member, overseen_action
+):
+    action = _submitted_by(overseen_action, board_member)
+    client.force_login(board_member)
+    url = reverse("governance:decide", args=[action.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"outcome": "return", "rationale": "Mine", "version": 2})
+    assert response.status_code == 403
+    assert Action.objects.get(pk=action.pk).status == Status.SUBMITTED
+
+
+def test_the_api_refuses_a_return_of_ones_own_action(board_member, overseen_action):
+    from rest_framework.test import APIClient
+
+    action = _submitted_by(overseen_action, board_member)
+    api = APIClient()
+    api.force_login(board_member)
+    response = api.post(f"/api/v1/actions/{action.pk}/return/", {"note": "Mine"}, format="json")
+    assert response.status_code == 403
+    assert Action.objects.get(pk=action.pk).status == Status.SUBMITTED
+    assert not Decision.objects.exists()
+
+
+def test_the_back_office_refuses_a_return_of_ones_own_action(client, board_member, overseen_action):
+    board_member.is_staff = True
+    board_member.save()
+    from django.contrib.auth.models import Permission
+
+    board_member.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_action", "change_action"])
+    )
+    action = _submitted_by(overseen_action, board_member)
+    client.force_login(board_member)
+    client.post(
+        reverse("admin:actions_action_changelist"),
+        {"action": "bulk_return", "_selected_action": [action.pk]},
+    )
+    assert Action.objects.get(pk=action.pk).status == Status.SUBMITTED

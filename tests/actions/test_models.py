@@ -154,7 +154,7 @@ def test_every_change_writes_an_audit_event(action, owner, coordinator):
 
 def test_audit_events_cannot_be_changed_or_deleted(action, coordinator):
     action.edit(by=coordinator, changes={"team": "PSD"})
-    event = Event.objects.get()
+    event = Event.objects.get(verb="action.edit")
     with pytest.raises(PermissionDenied):
         event.save()
     with pytest.raises(PermissionDenied):

@@ -37,7 +37,7 @@ def _evidence_post(client, action, upload=None, **extra):
 def test_pages_need_a_signed_in_user(client, action):
     response = client.get(reverse("actions:detail", args=[action.pk]))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_my_actions_lists_only_mine(client, owner, action, finding, teammate):

@@ -40,7 +40,7 @@ def test_the_schema_is_not_served_to_anonymous_visitors(client, api):
 def test_the_docs_send_anonymous_visitors_to_sign_in(client):
     response = client.get("/api/docs/")
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next=/api/docs/"
+    assert response["Location"] == f"{reverse('account_login')}?next=/api/docs/"
 
 
 def test_the_schema_is_served_to_a_token(api, owner):

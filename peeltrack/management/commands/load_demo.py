@@ -22,6 +22,8 @@ SAMPLE = Path(__file__).resolve().parents[3] / "inspections" / "sample_data"
 SAMPLE_REPORT = SAMPLE / "avon-and-somerset-peel-2018-19.txt"
 FORCE = "Avon and Somerset Constabulary"
 OTHER_FORCE = "Wiltshire Police"
+# Set directly (set_password), not through the password policy: a demo password is
+# public by definition. Real accounts choose theirs through the policy.
 DEMO_PASSWORD = "peeltrack-demo"
 
 # username, first, last, force, role, team
@@ -32,6 +34,7 @@ DEMO_USERS = [
     ("board", "Bea", "Bennett", FORCE, "board_member", "Management Board"),
     ("auditor", "Audrey", "Adams", FORCE, "auditor", "Internal Audit"),
     ("outsider", "Owen", "Other", OTHER_FORCE, "coordinator", "Performance"),
+    ("people", "Pat", "Price", FORCE, "people_manager", "People Services"),
 ]
 
 
