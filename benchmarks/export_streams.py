@@ -4,9 +4,9 @@ Prints time to first byte, total time, bytes sent and peak Python memory for eac
 download, at a tenth of the data (one inspection) and at all of it, so you can see
 that memory stays flat as the rows grow. A script that prints figures, not a test.
 
-    .venv/bin/python benchmarks/exports.py                 # throwaway SQLite database
-    .venv/bin/python benchmarks/exports.py --rows 20000 --files 200
-    .venv/bin/python benchmarks/exports.py --database postgres://user@host/scratch
+    .venv/bin/python benchmarks/export_streams.py                 # throwaway SQLite database
+    .venv/bin/python benchmarks/export_streams.py --rows 20000 --files 200
+    .venv/bin/python benchmarks/export_streams.py --database postgres://user@host/scratch
 
 --database fills the database you name with benchmark data, which cannot be deleted
 afterwards (audit events are append-only): give it one you can throw away.
