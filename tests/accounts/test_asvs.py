@@ -11,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.urls import reverse
 
 from tests.accounts.conftest import PASSWORD, sign_in
+from tests.test_settings import OURS, PRODUCTION
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,11 +81,11 @@ def test_3_4_1_to_3_cookies_are_httponly_samesite_and_secure_in_production(clien
         "django.setup(); from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in OURS}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "DEBUG": "false", "SECRET_KEY": "x" * 50},
+        env={**clean, **PRODUCTION, "DEBUG": "false"},
         capture_output=True,
         text=True,
         check=True,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from audit.models import Event
 from tests.accounts.conftest import set_up_totp, sign_in, totp_code
 from tests.factories import UserFactory
+from tests.test_settings import OURS, PRODUCTION
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,7 +117,7 @@ def test_the_demo_setting_turns_the_rule_off(client, coordinator, with_password,
 
 
 def _start(env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REQUIRE_2FA"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {*OURS, "REQUIRE_2FA"}}
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='peeltrack.settings'; "
         "django.setup()"
@@ -124,7 +125,7 @@ def _start(env):
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "SECRET_KEY": "x" * 50, **env},
+        env={**clean, **PRODUCTION, **env},
         capture_output=True,
         text=True,
         check=False,

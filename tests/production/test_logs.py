@@ -43,20 +43,20 @@ def test_each_request_writes_one_line_with_who_what_and_how_long(client, owner, 
 
 def test_an_anonymous_request_has_no_user_id(client, caplog):
     with caplog.at_level(logging.INFO, logger="peeltrack.request"):
-        client.get(reverse("login"))
+        client.get(reverse("account_login"))
     (record,) = _lines(caplog, "peeltrack.request")
     assert record.user_id is None
     assert record.status == 200
 
 
 def test_the_proxys_request_id_is_kept_and_returned(client):
-    response = client.get(reverse("login"), HTTP_X_REQUEST_ID="edge-7f3a.19")
+    response = client.get(reverse("account_login"), HTTP_X_REQUEST_ID="edge-7f3a.19")
     assert response["X-Request-ID"] == "edge-7f3a.19"
 
 
 def test_a_request_id_that_is_not_a_plain_token_is_replaced(client):
     forged = 'x"}\n{"level": "CRITICAL'
-    response = client.get(reverse("login"), HTTP_X_REQUEST_ID=forged)
+    response = client.get(reverse("account_login"), HTTP_X_REQUEST_ID=forged)
     assert response["X-Request-ID"] != forged
     assert len(response["X-Request-ID"]) == 32
 

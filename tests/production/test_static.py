@@ -44,7 +44,7 @@ def test_collectstatic_builds_every_file_the_css_names(built):
 
 @pytest.mark.django_db
 def test_pages_link_the_hashed_files_that_were_built(built, client):
-    page = client.get(reverse("login"))
+    page = client.get(reverse("account_login"))
     assert page.status_code == 200
     for name in ("govuk/govuk-frontend.min", "css/app"):
         linked = [part for part in page.text.split('"') if part.startswith(f"/static/{name}.")]
