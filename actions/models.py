@@ -129,6 +129,12 @@ class Action(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     last_update_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    imported = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Brought in from an existing action plan: what happened before that "
+        "happened outside PEELtrack.",
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -339,19 +345,85 @@ class Action(models.Model):
         Event.record(by, "action.edit", self, summary="Action edited", changes=changed)
         return changed
 
+    @transaction.atomic
+    def import_state(
+        self,
+        *,
+        by,
+        note: str,
+        status: str | None = None,
+        progress: int | None = None,
+        rag: str | None = None,
+        closing_summary: str | None = None,
+        closed_date: dt.date | None = None,
+        expected_version: int | None = None,
+        source: dict | None = None,
+    ) -> "Update":
+        """The historical import path: record the state an existing action plan gives.
+
+        Only for actions brought in from an action plan (`imported`), by a coordinator.
+        Unlike apply_update it may set any status, including closed with a past date,
+        because that history happened outside PEELtrack: no board decision is recorded
+        (action_moved is not sent), nothing about evidence is claimed. It writes what every
+        change writes: the Update (its note says it was imported), the versioned save and
+        an audit Event (verb "action.import", before and after, and `source`)."""
+        if not self.imported:
+            raise PermissionDenied("Only an action brought in from an action plan is imported.")
+        if not can_manage_force(by, self.force_id):
+            raise PermissionDenied("Only a coordinator may import an action plan.")
+        _check_imported_state(note=note, status=status, progress=progress, rag=rag)
+        expected = self.version if expected_version is None else expected_version
+        before = self.snapshot()
+        status_before = self.status
+        fields = ["last_update_at"]
+        now = timezone.now()
+        self.last_update_at = now
+        if status is not None and status != self.status:
+            self.status = status
+            fields.append("status")
+        if progress is not None:
+            self.progress = progress
+            fields.append("progress")
+        if rag:
+            self.rag = rag
+            fields.append("rag")
+        if closing_summary is not None:
+            self.closing_summary = closing_summary.strip()
+            fields.append("closing_summary")
+        if self.status == Status.CLOSED:
+            self.closed_date = closed_date or self.closed_date or timezone.localdate()
+            self.progress = 100
+            fields += ["closed_date", "progress"]
+        elif self.closed_date is not None:
+            self.closed_date = None
+            fields.append("closed_date")
+        self._save_versioned(list(dict.fromkeys(fields)), expected)
+        update = Update.objects.create(
+            action=self,
+            author=by,
+            note=note.strip(),
+            status_before=status_before,
+            status_after=self.status,
+            progress=self.progress,
+            rag=self.rag,
+            created_at=now,
+        )
+        Event.record(
+            by,
+            "action.import",
+            self,
+            summary="Imported from an action plan",
+            changes=diff(before, self.snapshot()),
+            note=note.strip(),
+            **({"source": source} if source else {}),
+        )
+        if status_before != self.status:
+            self.finding_refresh_progress()
+        return update
+
     def finding_refresh_progress(self) -> None:
         """Keep the finding's force-progress in step with its actions."""
-        finding = self.finding
-        statuses = list(finding.actions.values_list("status", flat=True))
-        if statuses and all(s == Status.CLOSED for s in statuses):
-            progress = ForceProgress.COMPLETE
-        elif any(s != Status.NOT_STARTED for s in statuses):
-            progress = ForceProgress.IN_PROGRESS
-        else:
-            progress = ForceProgress.OPEN
-        if finding.force_progress != progress:
-            Finding.objects.filter(pk=finding.pk).update(force_progress=progress)
-            finding.force_progress = progress
+        refresh_finding_progress(self.finding)
 
     def snapshot(self) -> dict:
         """The audited fields, as plain values, for before/after in the audit trail."""
@@ -378,6 +450,100 @@ def check_owner(owner, force_id: int) -> None:
         return
     if not owner.is_active or not Membership.objects.filter(user=owner, force_id=force_id).exists():
         raise ValidationError({"owner": "Choose an owner who works in this force."})
+
+
+def refresh_finding_progress(finding: Finding) -> None:
+    """Keep a finding's force-progress in step with its actions."""
+    statuses = list(finding.actions.values_list("status", flat=True))
+    if statuses and all(s == Status.CLOSED for s in statuses):
+        progress = ForceProgress.COMPLETE
+    elif any(s != Status.NOT_STARTED for s in statuses):
+        progress = ForceProgress.IN_PROGRESS
+    else:
+        progress = ForceProgress.OPEN
+    if finding.force_progress != progress:
+        Finding.objects.filter(pk=finding.pk).update(force_progress=progress)
+        finding.force_progress = progress
+
+
+def _check_imported_state(*, note, status, progress, rag) -> None:
+    errors = {}
+    if status is not None and status not in Status.values:
+        errors["status"] = "Choose a status PEELtrack knows."
+    if progress is not None and not 0 <= progress <= 100:
+        errors["progress"] = "Progress must be a whole number from 0 to 100."
+    if rag and rag not in RAG.values:
+        errors["rag"] = "Choose red, amber or green."
+    if not (note or "").strip():
+        errors["note"] = "Say where the imported state comes from."
+    if errors:
+        raise ValidationError(errors)
+
+
+def import_action(
+    *,
+    finding: Finding,
+    by,
+    note: str,
+    status: str | None = None,
+    progress: int | None = None,
+    rag: str | None = None,
+    closing_summary: str = "",
+    closed_date: dt.date | None = None,
+    source: dict | None = None,
+    refresh: bool = True,
+    **fields,
+) -> Action:
+    """The historical import path for a new action: one an existing action plan already holds.
+
+    Like create_action (coordinators only, an owner of the force, an "action.create" audit
+    event with every value), but the action starts in the state the plan gives it, any
+    status including closed with a past date, marked `imported`, with an Update whose note
+    says where it came from. No board decision is recorded: that history happened outside
+    PEELtrack. `refresh=False` leaves the finding's progress to the caller, which refreshes
+    each finding once after a bulk import (refresh_finding_progress)."""
+    if not can_manage_force(by, finding.inspection.force_id):
+        raise PermissionDenied("Only a coordinator may import an action plan.")
+    check_owner(fields.get("owner"), finding.inspection.force_id)
+    _check_imported_state(note=note, status=status, progress=progress, rag=rag)
+    now = timezone.now()
+    status = status or Status.NOT_STARTED
+    closed = status == Status.CLOSED
+    with transaction.atomic():
+        action = Action.objects.create(
+            finding=finding,
+            imported=True,
+            status=status,
+            progress=100 if closed else (progress or 0),
+            rag=rag or "",
+            closing_summary=(closing_summary or "").strip(),
+            closed_date=(closed_date or timezone.localdate()) if closed else None,
+            last_update_at=now,
+            **fields,
+        )
+        Update.objects.create(
+            action=action,
+            author=by,
+            note=note.strip(),
+            status_before=Status.NOT_STARTED,
+            status_after=action.status,
+            progress=action.progress,
+            rag=action.rag,
+            created_at=now,
+        )
+        Event.record(
+            by,
+            "action.create",
+            action,
+            summary="Action imported from an action plan",
+            changes=diff({}, action.snapshot()),
+            note=note.strip(),
+            imported=True,
+            **({"source": source} if source else {}),
+        )
+        if refresh:
+            refresh_finding_progress(finding)
+    return action
 
 
 def create_action(*, finding: Finding, by, **fields) -> Action:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "inspections",
     "actions",
+    "plans",
     "governance",
     "notifications",
     "exports",
@@ -148,6 +149,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Uploads: evidence files larger than this are refused with a clear message.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
 REPORT_MAX_BYTES = int(os.environ.get("REPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+PLAN_MAX_BYTES = int(os.environ.get("PLAN_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("peeltrack.api_urls")),
     path("inspections/", include("inspections.urls")),
+    path("action-plans/", include("plans.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("governance.urls")),
     path("", include("exports.urls")),

@@ -236,7 +236,7 @@ def test_the_inspection_page_offers_the_manual_path_to_coordinators_only(
     page = client.get(inspection.get_absolute_url())
     assert reverse("inspections:finding_add", args=[inspection.pk]) in page.text
     listing = client.get(reverse("actions:inspections"))
-    assert reverse("inspections:add") in listing.text
+    assert reverse("inspections:add") in listing.text and reverse("plans:upload") in listing.text
     client.force_login(owner)
     page = client.get(inspection.get_absolute_url())
     assert reverse("inspections:finding_add", args=[inspection.pk]) not in page.text
