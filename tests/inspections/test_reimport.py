@@ -221,3 +221,19 @@ def test_a_stale_preview_is_shown_again_with_what_changed(client, coordinator, f
     assert page.status_code == 200
     assert "The differences below changed since the page was shown" in page.text
     assert Inspection.objects.get().published == dt.date(2020, 2, 1)
+
+
+def test_the_command_lists_differences_and_keeps_held_values_unless_told(force, coordinator):
+    import io
+
+    from django.core.management import call_command
+
+    _import(REPORT_TXT, force, coordinator)
+    out = io.StringIO()
+    call_command("import_report", str(REPORT_HTML), stdout=out)
+    assert "month of publication: held 'February 2020', document 'January 2020' (kept as held)" in (
+        out.getvalue()
+    )
+    assert Inspection.objects.get().published == dt.date(2020, 2, 1)
+    call_command("import_report", str(REPORT_HTML), "--accept-changes", stdout=io.StringIO())
+    assert Inspection.objects.get().published == dt.date(2020, 1, 1)
