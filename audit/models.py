@@ -55,7 +55,15 @@ class Event(models.Model):
     @classmethod
     def record(cls, actor, verb: str, obj, *, summary: str, changes=None, **data) -> "Event":
         """Write one audit row for obj; call inside the transaction that made the change."""
-        return cls.objects.create(
+        event = cls.build(actor, verb, obj, summary=summary, changes=changes, **data)
+        event.save(force_insert=True)
+        return event
+
+    @classmethod
+    def build(cls, actor, verb: str, obj, *, summary: str, changes=None, **data) -> "Event":
+        """The row record() writes, unsaved: for a bulk import that inserts many at once
+        (bulk_create), in the transaction that made the changes."""
+        return cls(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             force_id=_force_id_of(obj),
             verb=verb,

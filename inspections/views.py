@@ -96,6 +96,8 @@ def import_preview(request):
     else:
         selected = set(range(len(parsed["findings"])))
     plan = plan_import(parsed, force=force)
+    if request.method == "POST":  # keep every choice made, whatever else was wrong
+        decisions = _decisions(request.POST, plan)
     named = (parsed.get("force") or "").strip()
     mismatch = named and named.lower() != force.name.lower()
     rows = [

@@ -54,8 +54,12 @@ def _pending(request):
     force = managed_forces(request.user).filter(pk=pending["force"]).first()
     if force is None:
         raise PermissionDenied
-    with default_storage.open(pending["path"], "rb") as handle:
-        data = handle.read()
+    try:
+        with default_storage.open(pending["path"], "rb") as handle:
+            data = handle.read()
+    except OSError:  # the pending file was cleared away: start again
+        request.session.pop(SESSION_KEY, None)
+        return None, None, None
     return pending, force, data
 
 

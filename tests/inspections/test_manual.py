@@ -247,3 +247,29 @@ def test_withdrawing_a_finding_with_actions_never_deletes_anything(coordinator, 
     finding.withdraw(by=coordinator, reason="Not for us")
     assert Finding.objects.filter(pk=finding.pk).exists()
     assert finding.actions.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/inspections/new/",
+        "/inspections/1/edit/",
+        "/inspections/1/findings/new/",
+        "/inspections/1/sources/new/",
+        "/inspections/sources/1/",
+        "/inspections/findings/1/edit/",
+        "/inspections/findings/1/withdraw/",
+        "/inspections/national/",
+        "/inspections/national/import/",
+        "/inspections/national/1/",
+        "/action-plans/",
+        "/action-plans/columns/",
+        "/action-plans/check/",
+        "/action-plans/template/",
+        "/action-plans/1/",
+    ],
+)
+def test_every_new_page_asks_who_you_are_first(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

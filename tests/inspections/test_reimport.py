@@ -237,3 +237,18 @@ def test_the_command_lists_differences_and_keeps_held_values_unless_told(force, 
     assert Inspection.objects.get().published == dt.date(2020, 2, 1)
     call_command("import_report", str(REPORT_HTML), "--accept-changes", stdout=io.StringIO())
     assert Inspection.objects.get().published == dt.date(2020, 1, 1)
+
+
+def test_a_wrong_month_keeps_the_choices_already_made(client, coordinator, force):
+    client.force_login(coordinator)
+    _confirm(client, _upload(client, force, REPORT_TXT))
+    preview = _upload(client, force, REPORT_HTML)
+    page = _confirm(
+        client,
+        preview,
+        published="2020-13",
+        **{"change-judgment-1-last_inspected": "keep"},
+    )
+    assert "Enter the month of publication as YYYY-MM" in page.text
+    kept = 'id="change-judgment-1-last_inspected-keep" name="change-judgment-1-last_inspected"'
+    assert f'{kept} type="radio" value="keep" checked' in page.text

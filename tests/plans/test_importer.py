@@ -117,7 +117,11 @@ def test_a_later_version_updates_what_the_spreadsheet_changed(
     assert (action.due_date, action.status) == (dt.date(2026, 6, 30), "closed")
     assert action.original_due_date == dt.date(2026, 3, 31)
     assert action.updates.first().note == "All renewals done"
-    assert Event.objects.filter(verb="action.edit", action_id=action.pk).exists()
+    event = Event.objects.get(verb="action.import", action_id=action.pk)
+    assert event.changes["due_date"] == ["2026-03-31", "2026-06-30"]
+    assert event.changes["status"] == ["in_progress", "closed"]
+    assert event.note == "All renewals done"
+    assert action.version == 2
 
 
 def test_a_value_changed_in_peeltrack_since_is_kept_with_a_warning(
@@ -259,3 +263,47 @@ def test_only_a_coordinator_of_the_force_imports(force, owner, outsider, peel, v
         with pytest.raises(PermissionDenied):
             _import(xlsx([_row(owner="")]), force, user, peel)
     assert not Action.objects.exists()
+
+
+def test_a_closed_actions_details_are_kept_unless_the_plan_reopens_it(
+    force, coordinator, peel, vetting, olivia
+):
+    _import(xlsx([_row(status="Closed")]), force, coordinator, peel)
+    plan, _ = _import(
+        xlsx([_row(status="Closed", due=dt.date(2026, 9, 30))]), force, coordinator, peel
+    )
+    assert "The action is closed: its due date is kept as it is" in plan.rows[0].warnings
+    action = Action.objects.get()
+    assert action.due_date == dt.date(2026, 3, 31)
+    reopened = xlsx([_row(status="In progress", due=dt.date(2026, 12, 31))])
+    _plan, upload = _import(reopened, force, coordinator, peel)
+    action.refresh_from_db()
+    assert (action.status, action.due_date, upload.counts["update"]) == (
+        "in_progress",
+        dt.date(2026, 12, 31),
+        1,
+    )
+
+
+def test_an_action_changed_after_the_check_stops_the_import(force, coordinator, peel, vetting):
+    from actions.models import ConcurrentEdit
+
+    data = xlsx([_row(owner="")])
+    _import(data, force, coordinator, peel)
+    later = xlsx([_row(owner="", due=dt.date(2026, 6, 30))])
+    table = read_table(later, "plan.xlsx")
+    plan = plan_rows(table, guess_mapping(table.headings), force=force, inspection=peel)
+    Action.objects.get().edit(by=coordinator, changes={"title": "Renamed meanwhile"})
+    with pytest.raises(ConcurrentEdit):
+        apply_plan(
+            plan,
+            force=force,
+            by=coordinator,
+            table=table,
+            data=later,
+            name="p.xlsx",
+            inspection=peel,
+            headings=table.headings,
+        )
+    assert Action.objects.get().due_date == dt.date(2026, 3, 31)
+    assert PlanUpload.objects.count() == 1

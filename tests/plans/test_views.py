@@ -191,3 +191,13 @@ def test_the_check_page_costs_the_same_queries_for_5_or_50_rows(
     # memberships (nav), unread notices
     with django_assert_max_num_queries(12):
         assert client.get(reverse("plans:preview")).status_code == 200
+
+
+def test_an_upload_whose_file_has_gone_starts_again(client, coordinator, force, peel):
+    from django.core.files.storage import default_storage
+
+    client.force_login(coordinator)
+    _upload(client, force, xlsx([_row()]), inspection=peel)
+    default_storage.delete(client.session["pending_plan"]["path"])
+    response = client.get(reverse("plans:mapping"))
+    assert response.url == reverse("plans:upload")
