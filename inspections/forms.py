@@ -6,6 +6,7 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 from forces.models import Board, Force
 from ui.forms import GDSForm, date_field, to_date
@@ -130,7 +131,7 @@ class InspectionForm(GDSForm):
 
     def clean_published(self):
         published = to_date(self.cleaned_data.get("published"))
-        if published and published > dt.date.today() + dt.timedelta(days=366):
+        if published and published > timezone.localdate() + dt.timedelta(days=366):
             raise forms.ValidationError("The date must not be more than a year from now")
         return published
 

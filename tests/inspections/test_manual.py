@@ -273,3 +273,10 @@ def test_every_new_page_asks_who_you_are_first(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_a_date_more_than_a_year_ahead_is_refused(client, coordinator, force):
+    client.force_login(coordinator)
+    page = _add_inspection(client, force, published_2=str(dt.date.today().year + 3))
+    assert "The date must not be more than a year from now" in page.text
+    assert not Inspection.objects.exists()
