@@ -247,10 +247,19 @@ class FindingAdmin(ForceScopedAdmin):
         "board",
         "force_progress",
         "inspectorate_status",
+        "origin",
+        "source",
         "source_line",
+        "national_recommendation",
         "created_at",
     ]
     inlines = [ActionInline]
+
+    def save_model(self, request, obj, form, change):
+        # A back-office edit is a new version: a page opened before it refuses a stale save.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Text")
     def short_text(self, obj):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +30,12 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ON_HOLD, Status.SUBMITTED]
+# The allocation fields a coordinator edits (Action.edit), and the state an imported
+# action plan may set (import_actions, import_revisions).
+EDITABLE = frozenset(
+    {"title", "description", "owner", "team", "priority", "start_date", "due_date"}
+)
+STATE_FIELDS = frozenset({"status", "progress", "rag", "closing_summary", "closed_date"})
 
 
 class RAG(models.TextChoices):
@@ -129,6 +135,12 @@ class Action(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     last_update_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    imported = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Brought in from an existing action plan: what happened before that "
+        "happened outside PEELtrack.",
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -319,8 +331,7 @@ class Action(models.Model):
         """Change allocation fields (owner, team, dates, title...); returns what changed."""
         if not self.can(by, "edit"):
             raise PermissionDenied("Only a coordinator may edit this action.")
-        editable = {"title", "description", "owner", "team", "priority", "start_date", "due_date"}
-        unknown = set(changes) - editable
+        unknown = set(changes) - EDITABLE
         if unknown:
             raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
         if "owner" in changes and changes["owner"] != self.owner:
@@ -339,19 +350,49 @@ class Action(models.Model):
         Event.record(by, "action.edit", self, summary="Action edited", changes=changed)
         return changed
 
+    def import_state(
+        self,
+        *,
+        by,
+        note: str,
+        status: str | None = None,
+        progress: int | None = None,
+        rag: str | None = None,
+        closing_summary: str | None = None,
+        closed_date: dt.date | None = None,
+        expected_version: int | None = None,
+        source: dict | None = None,
+    ) -> None:
+        """The historical import path for one action already imported: see import_revisions."""
+        state = {
+            name: value
+            for name, value in {
+                "status": status,
+                "progress": progress,
+                "rag": rag,
+                "closing_summary": closing_summary,
+                "closed_date": closed_date,
+            }.items()
+            if value is not None
+        }
+        import_revisions(
+            by=by,
+            revisions=[
+                {
+                    "action": self,
+                    "expected_version": self.version
+                    if expected_version is None
+                    else expected_version,
+                    "state": state,
+                    "note": note,
+                    "source": source,
+                }
+            ],
+        )
+
     def finding_refresh_progress(self) -> None:
         """Keep the finding's force-progress in step with its actions."""
-        finding = self.finding
-        statuses = list(finding.actions.values_list("status", flat=True))
-        if statuses and all(s == Status.CLOSED for s in statuses):
-            progress = ForceProgress.COMPLETE
-        elif any(s != Status.NOT_STARTED for s in statuses):
-            progress = ForceProgress.IN_PROGRESS
-        else:
-            progress = ForceProgress.OPEN
-        if finding.force_progress != progress:
-            Finding.objects.filter(pk=finding.pk).update(force_progress=progress)
-            finding.force_progress = progress
+        refresh_finding_progress(self.finding)
 
     def snapshot(self) -> dict:
         """The audited fields, as plain values, for before/after in the audit trail."""
@@ -378,6 +419,287 @@ def check_owner(owner, force_id: int) -> None:
         return
     if not owner.is_active or not Membership.objects.filter(user=owner, force_id=force_id).exists():
         raise ValidationError({"owner": "Choose an owner who works in this force."})
+
+
+def refresh_finding_progress(finding: Finding) -> None:
+    """Keep a finding's force-progress in step with its actions."""
+    statuses = list(finding.actions.values_list("status", flat=True))
+    if statuses and all(s == Status.CLOSED for s in statuses):
+        progress = ForceProgress.COMPLETE
+    elif any(s != Status.NOT_STARTED for s in statuses):
+        progress = ForceProgress.IN_PROGRESS
+    else:
+        progress = ForceProgress.OPEN
+    if finding.force_progress != progress:
+        Finding.objects.filter(pk=finding.pk).update(force_progress=progress)
+        finding.force_progress = progress
+
+
+def _check_imported_state(*, note, status, progress, rag) -> None:
+    errors = {}
+    if status is not None and status not in Status.values:
+        errors["status"] = "Choose a status PEELtrack knows."
+    if progress is not None and not 0 <= progress <= 100:
+        errors["progress"] = "Progress must be a whole number from 0 to 100."
+    if rag and rag not in RAG.values:
+        errors["rag"] = "Choose red, amber or green."
+    if not (note or "").strip():
+        errors["note"] = "Say where the imported state comes from."
+    if errors:
+        raise ValidationError(errors)
+
+
+def import_action(*, finding: Finding, by, refresh: bool = True, **item) -> Action:
+    """The historical import path for one new action: see import_actions."""
+    return import_actions(by=by, items=[{"finding": finding, **item}], refresh=refresh)[0]
+
+
+def import_actions(*, by, items: list[dict], refresh: bool = True) -> list[Action]:
+    """The historical import path: new actions that an existing action plan already holds.
+
+    Each item has a finding, a note (where it came from), allocation fields (title,
+    owner, team, priority, start and due dates) and the state the plan gives: status (any,
+    including closed), progress, rag, closing_summary, closed_date, and a `source` for the
+    audit trail. The rules of raising an action hold (coordinators only; an owner who is
+    an active member of the force), and each action writes what create_action writes, an
+    "action.create" audit event with every value, plus an Update whose note says where it
+    came from. Past due dates are allowed; the action is marked `imported`. No board
+    decision is recorded for a closed one: that history happened outside PEELtrack.
+
+    Written in bulk (a plan has thousands of rows) in one transaction; `refresh=False`
+    leaves the findings' progress to the caller (refresh_finding_progress)."""
+    forces = {item["finding"].inspection.force_id for item in items}
+    for force_id in forces:
+        if not can_manage_force(by, force_id):
+            raise PermissionDenied("Only a coordinator may import an action plan.")
+    owners = {item["owner"].pk: item["owner"] for item in items if item.get("owner")}
+    members = set(
+        Membership.objects.filter(user_id__in=owners, force_id__in=forces).values_list(
+            "user_id", "force_id"
+        )
+    )
+    now = timezone.now()
+    actions, notes = [], []
+    for item in items:
+        unknown = (
+            set(item)
+            - EDITABLE
+            - {
+                "finding",
+                "note",
+                "status",
+                "progress",
+                "rag",
+                "closing_summary",
+                "closed_date",
+                "source",
+            }
+        )
+        if unknown:
+            raise ValueError(f"Not importable: {', '.join(sorted(unknown))}")
+        finding, owner = item["finding"], item.get("owner")
+        if owner is not None and (
+            not owner.is_active or (owner.pk, finding.inspection.force_id) not in members
+        ):
+            raise ValidationError({"owner": "Choose an owner who works in this force."})
+        note = (item.get("note") or "").strip()
+        status = item.get("status") or Status.NOT_STARTED
+        _check_imported_state(
+            note=note, status=status, progress=item.get("progress"), rag=item.get("rag")
+        )
+        closed = status == Status.CLOSED
+        fields = {name: item[name] for name in EDITABLE if name in item}
+        fields.setdefault("priority", Priority.MEDIUM)
+        actions.append(
+            Action(
+                finding=finding,
+                imported=True,
+                status=status,
+                progress=100 if closed else (item.get("progress") or 0),
+                rag=item.get("rag") or "",
+                closing_summary=(item.get("closing_summary") or "").strip(),
+                closed_date=(item.get("closed_date") or timezone.localdate()) if closed else None,
+                original_due_date=fields.get("due_date"),
+                created_at=now,
+                updated_at=now,
+                last_update_at=now,
+                **fields,
+            )
+        )
+        notes.append(note)
+    with transaction.atomic():
+        if connection.features.can_return_rows_from_bulk_insert:
+            Action.objects.bulk_create(actions, batch_size=500)
+        else:  # an old SQLite gives no ids back from a bulk insert
+            for action in actions:
+                action.save()
+        Update.objects.bulk_create(
+            [
+                Update(
+                    action=action,
+                    author=by,
+                    note=note,
+                    status_before=Status.NOT_STARTED,
+                    status_after=action.status,
+                    progress=action.progress,
+                    rag=action.rag,
+                    created_at=now,
+                )
+                for action, note in zip(actions, notes, strict=True)
+            ],
+            batch_size=500,
+        )
+        Event.objects.bulk_create(
+            [
+                Event.build(
+                    by,
+                    "action.create",
+                    action,
+                    summary="Action imported from an action plan",
+                    changes=diff({}, action.snapshot()),
+                    note=note,
+                    imported=True,
+                    **({"source": item["source"]} if item.get("source") else {}),
+                )
+                for action, note, item in zip(actions, notes, items, strict=True)
+            ],
+            batch_size=500,
+        )
+        if refresh:
+            for finding in {item["finding"].pk: item["finding"] for item in items}.values():
+                refresh_finding_progress(finding)
+    return actions
+
+
+def import_revisions(*, by, revisions: list[dict]) -> None:
+    """The historical import path for actions already brought in from a plan: a later
+    version of the plan changes their details or their state.
+
+    Each revision names the action, the version it was read at, `edits` (the fields
+    Action.edit changes), `state` (status, progress, rag, closing_summary, closed_date),
+    a `note` and a `source`. The rules are Action.edit's and import_actions': coordinators
+    only, imported actions only, an owner of the force, the first due date kept, a closed
+    action's details unchanged unless the revision reopens it, and a version check (an
+    action changed since it was read raises ConcurrentEdit and nothing is written). Each
+    action gets an Update when its state or note changes, and one audit event with the
+    before and after ("action.import", or "action.edit" for details alone). Any status may
+    be set, without a board decision: that history happened outside PEELtrack.
+
+    Written in bulk, in one transaction, for a plan of thousands of rows."""
+    if not revisions:
+        return
+    actions = [revision["action"] for revision in revisions]
+    forces = {action.force_id for action in actions}
+    for force_id in forces:
+        if not can_manage_force(by, force_id):
+            raise PermissionDenied("Only a coordinator may import an action plan.")
+    owners = {
+        r["edits"]["owner"].pk for r in revisions if r.get("edits", {}).get("owner") is not None
+    }
+    members = set(
+        Membership.objects.filter(user_id__in=owners, force_id__in=forces).values_list(
+            "user_id", "force_id"
+        )
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        updates, events, moved = [], [], {}
+        for revision in revisions:
+            action = revision["action"]
+            if not action.imported:
+                raise PermissionDenied("Only an action brought in from an action plan is imported.")
+            edits, state = revision.get("edits") or {}, revision.get("state") or {}
+            note = (revision.get("note") or "").strip()
+            unknown = (set(edits) - EDITABLE) | (set(state) - STATE_FIELDS)
+            if unknown:
+                raise ValueError(f"Not importable: {', '.join(sorted(unknown))}")
+            _check_imported_state(
+                note=note or "-",
+                status=state.get("status"),
+                progress=state.get("progress"),
+                rag=state.get("rag"),
+            )
+            owner = edits.get("owner")
+            if (
+                owner is not None
+                and owner != action.owner
+                and (not owner.is_active or (owner.pk, action.force_id) not in members)
+            ):
+                raise ValidationError({"owner": "Choose an owner who works in this force."})
+            status_before = action.status
+            final = state.get("status", action.status)
+            if edits and status_before == Status.CLOSED and final == Status.CLOSED:
+                raise ValidationError(
+                    {"status": "A closed action's details are not changed: reopen it first."}
+                )
+            before = action.snapshot()
+            for name, value in edits.items():
+                setattr(action, name, value)
+            if action.original_due_date is None and action.due_date is not None:
+                action.original_due_date = action.due_date
+            if state or note:
+                action.status = final
+                if "progress" in state:
+                    action.progress = state["progress"]
+                if state.get("rag"):
+                    action.rag = state["rag"]
+                if "closing_summary" in state:
+                    action.closing_summary = (state["closing_summary"] or "").strip()
+                if action.status == Status.CLOSED:
+                    action.closed_date = (
+                        state.get("closed_date") or action.closed_date or timezone.localdate()
+                    )
+                    action.progress = 100
+                else:
+                    action.closed_date = None
+                action.last_update_at = now
+                updates.append(
+                    Update(
+                        action=action,
+                        author=by,
+                        note=note or "Updated from an action plan.",
+                        status_before=status_before,
+                        status_after=action.status,
+                        progress=action.progress,
+                        rag=action.rag,
+                        created_at=now,
+                    )
+                )
+            changed = diff(before, action.snapshot())
+            if not changed and not (state or note):
+                continue
+            written = {name for name in changed if name in EDITABLE | STATE_FIELDS}
+            if "due_date" in edits:
+                written.add("original_due_date")
+            if state or note:
+                written.add("last_update_at")
+            # The version check of _save_versioned, one UPDATE per action (bulk_update's
+            # CASE per field costs more than it saves here).
+            values = {name: getattr(action, name) for name in written}
+            values.update(version=revision["expected_version"] + 1, updated_at=now)
+            if not Action.objects.filter(pk=action.pk, version=revision["expected_version"]).update(
+                **values
+            ):
+                raise ConcurrentEdit(Action.objects.select_related("owner").get(pk=action.pk))
+            action.version, action.updated_at = values["version"], now
+            if status_before != action.status:
+                moved[action.finding_id] = action.finding
+            imported = bool(state or note)
+            events.append(
+                Event.build(
+                    by,
+                    "action.import" if imported else "action.edit",
+                    action,
+                    summary="Imported from an action plan" if imported else "Action edited",
+                    changes=changed,
+                    **({"note": note} if note else {}),
+                    **({"source": revision["source"]} if revision.get("source") else {}),
+                )
+            )
+        Update.objects.bulk_create(updates, batch_size=500)
+        Event.objects.bulk_create(events, batch_size=500)
+        for finding in moved.values():
+            refresh_finding_progress(finding)
 
 
 def create_action(*, finding: Finding, by, **fields) -> Action:

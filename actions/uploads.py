@@ -1,15 +1,13 @@
 """Evidence file checks: size, type from content (not just the name), and SHA-256."""
 
 import hashlib
-import zipfile
 from pathlib import PurePath
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+from ui.files import HEAD_BYTES, content_family
 
 # extension -> (family, content type stored and sent on download)
 ACCEPTED = {
@@ -37,52 +35,6 @@ ACCEPTED = {
     ".eml": ("email", "message/rfc822"),
 }
 ACCEPTED_HINT = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text, PNG, JPEG or email"
-HEAD_BYTES = 64 * 1024
-
-
-def _family_of(head: bytes, upload) -> str | None:
-    """What the content really is, judged from its bytes."""
-    if head.startswith(OLE2_MAGIC):
-        return "ole"
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_family(upload)
-    kind = filetype.guess(head)
-    if kind is not None:
-        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpeg"}.get(
-            kind.mime, kind.mime
-        )
-    if b"\x00" in head:
-        return None
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = head.decode("cp1252")
-        except UnicodeDecodeError:
-            return None
-    first_lines = text.lstrip().splitlines()[:30]
-    headers = {line.split(":", 1)[0].lower() for line in first_lines if ":" in line}
-    if {"from", "subject"} <= headers or {"from", "date", "to"} <= headers:
-        return "email"
-    return "text"
-
-
-def _zip_family(upload) -> str | None:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names:
-                return "ooxml"
-            if "mimetype" in names and archive.read("mimetype").startswith(
-                b"application/vnd.oasis.opendocument"
-            ):
-                return "odf"
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
 
 
 def inspect_upload(upload) -> dict:
@@ -114,7 +66,7 @@ def inspect_upload(upload) -> dict:
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
     expected, content_type = ACCEPTED[extension]
-    actual = _family_of(head, upload)
+    actual = content_family(head, upload)
     # An email saved as .txt is still text; a CSV is text.
     if actual != expected and not (expected == "text" and actual == "email"):
         raise ValidationError(

@@ -16,6 +16,7 @@ from audit.models import Event
 from forces.roles import can_manage_force, force_ids_for
 from inspections.forms import FindingOversightForm, InspectorateForm
 from inspections.models import Finding, Inspection
+from inspections.rules import can_import_national
 
 from . import rules
 from .filters import ActionFilter
@@ -227,7 +228,13 @@ def action_edit(request, pk):
 def finding_or_404(request, pk):
     return get_object_or_404(
         Finding.objects.visible_to(request.user).select_related(
-            "inspection__force", "judgment", "cause_of_concern", "board"
+            "inspection__force",
+            "inspection__national_report",
+            "judgment",
+            "cause_of_concern",
+            "board",
+            "source",
+            "withdrawn_by",
         ),
         pk=pk,
     )
@@ -276,7 +283,9 @@ def findings_unallocated(request):
     )
     if managed == []:
         raise PermissionDenied
-    findings = Finding.objects.visible_to(request.user).select_related("inspection__force")
+    findings = (
+        Finding.objects.visible_to(request.user).current().select_related("inspection__force")
+    )
     if managed is not None:
         findings = findings.filter(inspection__force_id__in=managed)
     findings = findings.annotate(
@@ -300,7 +309,8 @@ def inspection_list(request):
             action_count=Count("findings__actions", distinct=True),
         )
     )
-    return render(request, "actions/inspection_list.html", {"inspections": inspections})
+    context = {"inspections": inspections, "national": can_import_national(request.user)}
+    return render(request, "actions/inspection_list.html", context)
 
 
 @login_required
@@ -323,6 +333,7 @@ def inspection_detail(request, pk):
         "pillars": [j for j in judgments if j.is_pillar],
         "questions": [j for j in judgments if not j.is_pillar],
         "findings": findings,
+        "sources": inspection.sources.select_related("added_by"),
         "can_manage": can_manage_force(request.user, inspection.force_id),
     }
     return render(request, "actions/inspection_detail.html", context)

@@ -55,14 +55,22 @@ class Event(models.Model):
 
     @classmethod
     def record(cls, actor, verb: str, obj, *, summary: str, changes=None, **data) -> "Event":
-        """Write one audit row for obj; call inside the transaction that made the change.
+        """Write one audit row for obj; call inside the transaction that made the change."""
+        event = cls.build(actor, verb, obj, summary=summary, changes=changes, **data)
+        event.save(force_insert=True)
+        return event
+
+    @classmethod
+    def build(cls, actor, verb: str, obj, *, summary: str, changes=None, **data) -> "Event":
+        """The row record() writes, unsaved: for a bulk import that inserts many at once
+        (bulk_create), in the transaction that made the changes.
 
         The request or job it happened in is kept (`data["request_id"]`), so an event can
         be matched with the log lines of the same request."""
         request_id = current_request_id()
         if request_id and "request_id" not in data:
             data["request_id"] = request_id
-        return cls.objects.create(
+        return cls(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             force_id=_force_id_of(obj),
             verb=verb,

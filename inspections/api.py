@@ -1,6 +1,6 @@
 """API viewsets over inspections, judgments and findings."""
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action as route
@@ -15,11 +15,31 @@ from .filters import FindingFilter, InspectionFilter, JudgmentFilter
 from .models import (
     Finding,
     Inspection,
+    InspectionSource,
     InspectorateStatus,
     Judgment,
     Pillar,
     Theme,
 )
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    download_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = InspectionSource
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "format",
+            "sha256",
+            "size",
+            "description",
+            "added_at",
+            "download_url",
+        ]
+        read_only_fields = fields
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -32,6 +52,9 @@ class InspectionSerializer(serializers.ModelSerializer):
     )
     finding_count = serializers.IntegerField(read_only=True)
     action_count = serializers.IntegerField(read_only=True)
+    sources = SourceSerializer(
+        many=True, read_only=True, help_text="Every document the inspection was read from, kept."
+    )
 
     class Meta:
         model = Inspection
@@ -40,13 +63,13 @@ class InspectionSerializer(serializers.ModelSerializer):
             "web_url",
             "force",
             "force_name",
+            "kind",
             "programme",
             "title",
             "published",
             "response_due",
-            "source_name",
-            "source_format",
-            "source_sha256",
+            "national_report",
+            "sources",
             "created_at",
             "finding_count",
             "action_count",
@@ -97,8 +120,13 @@ class FindingSerializer(serializers.ModelSerializer):
             "judgment",
             "theme",
             "timescale",
+            "lead_in",
             "cause_of_concern",
             "supersedes",
+            "origin",
+            "national_recommendation",
+            "withdrawn_at",
+            "withdrawn_reason",
             "board",
             "force_progress",
             "inspectorate_status",
@@ -138,6 +166,7 @@ class InspectionViewSet(ReadOnlyViewSet):
         return (
             Inspection.objects.visible_to(self.request.user)
             .select_related("force")
+            .prefetch_related(Prefetch("sources", InspectionSource.objects.order_by("added_at")))
             .annotate(
                 finding_count=Count("findings", distinct=True),
                 action_count=Count("findings__actions", distinct=True),

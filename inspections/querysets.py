@@ -16,8 +16,14 @@ class FindingQuerySet(models.QuerySet):
         forces = force_ids_for(user)
         return self if forces is None else self.filter(inspection__force_id__in=forces)
 
+    def current(self):
+        """Findings still on the list of work: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def awaiting_allocation(self):
-        """Findings with no action yet, or with an action nobody owns."""
-        return self.filter(
-            models.Q(actions__isnull=True) | models.Q(actions__owner__isnull=True)
-        ).distinct()
+        """Current findings with no action yet, or with an action nobody owns."""
+        return (
+            self.current()
+            .filter(models.Q(actions__isnull=True) | models.Q(actions__owner__isnull=True))
+            .distinct()
+        )

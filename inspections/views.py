@@ -1,36 +1,34 @@
-"""Coordinators import a report: upload, check the preview, untick or correct, confirm."""
+"""Coordinators import a report: upload, check the preview, decide each difference, confirm."""
 
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from forces.models import Force
 from forces.roles import can_manage_force
 
 from .forms import ReportUploadForm
 from .importer import ReportUnreadable, parse_report_file
-from .importer.plan import apply_import, parse_published, plan_import
+from .importer.plan import KEEP, USE, PlanOutdated, apply_import, parse_published, plan_import
+from .rules import managed_forces
 
 SESSION_KEY = "pending_import"
-
-
-def _managed_forces(user):
-    if user.is_superuser:
-        return Force.objects.all()
-    ids = user.memberships.filter(role="coordinator").values_list("force_id", flat=True)
-    return Force.objects.filter(pk__in=ids)
+OUTDATED = (
+    "The differences below changed since the page was shown: you changed the programme "
+    "or month, or someone else changed this inspection. Check them and confirm again."
+)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    forces = _managed_forces(request.user)
+    forces = managed_forces(request.user)
     if not forces.exists():
         raise PermissionDenied
     form = ReportUploadForm(request.POST or None, request.FILES or None, forces=forces)
@@ -60,10 +58,11 @@ def import_preview(request):
     if not pending:
         messages.info(request, "Upload a report first.")
         return redirect("inspections:import")
-    force = _managed_forces(request.user).filter(pk=pending["force"]).first()
+    force = managed_forces(request.user).filter(pk=pending["force"]).first()
     if force is None or not can_manage_force(request.user, force.pk):
         raise PermissionDenied
     parsed = pending["parsed"]
+    errors, decisions = {}, {}
     if request.method == "POST":
         if "cancel" in request.POST:
             default_storage.delete(pending["path"])
@@ -80,39 +79,35 @@ def import_preview(request):
         # The coordinator supplies what the report did not say (or corrects it).
         parsed["programme"] = request.POST.get("programme", "").strip()[:100] or None
         parsed["published"] = request.POST.get("published", "").strip()[:7] or None
-        errors = _check_about(parsed)
         request.session.modified = True  # keep the edits if the page is shown again
-        if not errors:
-            with default_storage.open(pending["path"], "rb") as handle:
-                source = handle.read()
-            try:
-                inspection, plan = apply_import(
-                    parsed,
-                    force=force,
-                    by=request.user,
-                    source=source,
-                    source_name=pending["name"],
-                    selected=selected,
-                )
-            except ValueError as error:
-                errors = {"programme": str(error)}
+        errors = _check_about(parsed)
+        plan = plan_import(parsed, force=force) if not errors else None
+        if plan is not None:
+            decisions = _decisions(request.POST, plan)
+            if request.POST.get("fingerprint") != plan.fingerprint:
+                errors["plan"] = OUTDATED
             else:
-                default_storage.delete(pending["path"])
-                del request.session[SESSION_KEY]
-                counts = plan.counts
-                messages.success(
-                    request,
-                    f"Imported {inspection}: {len(selected)} finding(s) confirmed "
-                    f"({counts['new']} new, {counts['changed']} corrected, "
-                    f"{counts['unchanged']} unchanged).",
-                )
-                return redirect(inspection)
+                errors.update(_undecided(plan, decisions))
+        if not errors:
+            response = _confirm(request, pending, parsed, force, selected, decisions, plan)
+            if response is not None:
+                return response
+            errors["plan"] = OUTDATED
     else:
         selected = set(range(len(parsed["findings"])))
-        errors = {}
     plan = plan_import(parsed, force=force)
+    if request.method == "POST":  # keep every choice made, whatever else was wrong
+        decisions = _decisions(request.POST, plan)
     named = (parsed.get("force") or "").strip()
     mismatch = named and named.lower() != force.name.lower()
+    rows = [
+        {
+            "change": c,
+            "decision": decisions.get(c.key, c.default),
+            "error": errors.get(f"change-{c.key}"),
+        }
+        for c in plan.changes
+    ]
     context = {
         "pending": pending,
         "parsed": parsed,
@@ -121,10 +116,61 @@ def import_preview(request):
         "mismatch": named if mismatch else "",
         "selected": selected,
         "errors": errors,
-        "pillars": [j for j in parsed["judgments"] if not j.get("question")],
-        "questions": [j for j in parsed["judgments"] if j.get("question")],
+        "replacements": [row for row in rows if not row["change"].fills_gap],
+        "additions": [row for row in rows if row["change"].fills_gap],
+        "change_errors": [
+            (f"change-{r['change'].key}-use", r["error"]) for r in rows if r["error"]
+        ],
     }
     return render(request, "inspections/import_preview.html", context)
+
+
+def _decisions(data, plan) -> dict:
+    """The coordinator's choice for each difference, as posted ("use" or "keep")."""
+    chosen = {}
+    for change in plan.changes:
+        value = data.get(f"change-{change.key}")
+        if value in {USE, KEEP}:
+            chosen[change.key] = value
+    return chosen
+
+
+def _undecided(plan, decisions) -> dict:
+    """Every difference that would replace a held value needs an explicit choice."""
+    return {
+        f"change-{c.key}": f"Choose whether to keep the held {c.field_label.lower()} of "
+        f"{c.subject} or use the document's"
+        for c in plan.changes
+        if c.default is None and c.key not in decisions
+    }
+
+
+def _confirm(request, pending, parsed, force, selected, decisions, plan):
+    """Apply the import; None when what is held changed since the preview."""
+    with default_storage.open(pending["path"], "rb") as handle:
+        source = handle.read()
+    try:
+        inspection, done = apply_import(
+            parsed,
+            force=force,
+            by=request.user,
+            source=source,
+            source_name=pending["name"],
+            selected=selected,
+            decisions=decisions,
+            expected=plan.fingerprint,
+        )
+    except (PlanOutdated, IntegrityError, ValidationError):
+        return None
+    default_storage.delete(pending["path"])
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        f"Imported {inspection}: {len(done.created_findings)} new finding(s); "
+        f"{len(done.accepted)} difference(s) accepted and {len(done.kept)} kept as held. "
+        f"The document is kept with the inspection's sources.",
+    )
+    return redirect(inspection)
 
 
 def _check_about(parsed: dict) -> dict:

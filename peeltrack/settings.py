@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "accounts",
     "inspections",
     "actions",
+    "plans",
     "governance",
     "notifications",
     "exports",
@@ -263,11 +264,12 @@ LOGOUT_REDIRECT_URL = "account_login"
 # Uploads: evidence files larger than this are refused with a clear message.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
 REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 50 * 1024 * 1024)
+PLAN_MAX_BYTES = env_int("PLAN_MAX_BYTES", 20 * 1024 * 1024)
 # A request body larger than this is refused (413) before anything reads it: the largest
 # upload plus room for the form. Set the reverse proxy's limit to the same figure
 # (nginx: client_max_body_size; docs/deploy.md).
 REQUEST_MAX_BYTES = env_int(
-    "REQUEST_MAX_BYTES", max(EVIDENCE_MAX_BYTES, REPORT_MAX_BYTES) + 1024 * 1024
+    "REQUEST_MAX_BYTES", max(EVIDENCE_MAX_BYTES, REPORT_MAX_BYTES, PLAN_MAX_BYTES) + 1024 * 1024
 )
 # Form fields other than files, held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include(("accounts.people_urls", "accounts"))),
     path("", include("peeltrack.api_urls")),
     path("inspections/", include("inspections.urls")),
+    path("action-plans/", include("plans.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("governance.urls")),
     path("", include("exports.urls")),

@@ -77,3 +77,14 @@ def kind_label(value):
         return FindingKind(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def grade_label(value):
+    """'requires_improvement' -> 'Requires improvement'."""
+    from inspections.models import Grade
+
+    try:
+        return Grade(value).label
+    except ValueError:
+        return value

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actions.models import ConcurrentEdit, Status, create_action
+from actions.models import ConcurrentEdit, Status, create_action, import_action
 from audit.models import Event
 from inspections.models import ForceProgress
 from tests.factories import ActionFactory, EvidenceFactory
@@ -189,3 +189,80 @@ def test_stale_actions_have_had_no_update_for_14_days(finding):
     ActionFactory(finding=finding, created_at=old, last_update_at=timezone.now())
     ActionFactory(finding=finding)
     assert list(type(stale).objects.stale()) == [stale]
+
+
+# --- the historical import path (an existing action plan) ----------------------------------
+
+
+def test_an_imported_action_takes_the_state_its_plan_gives_it(coordinator, finding, owner):
+    from governance.models import Decision
+
+    action = create_action(finding=finding, by=coordinator, title="Vet", owner=owner, imported=True)
+    action.import_state(
+        by=coordinator, note="From the 2024 plan", status="closed", closed_date=dt.date(2024, 1, 5)
+    )
+    action.refresh_from_db()
+    assert (action.status, action.closed_date, action.progress) == (
+        "closed",
+        dt.date(2024, 1, 5),
+        100,
+    )
+    update = action.updates.get()
+    assert (update.status_before, update.status_after, update.note) == (
+        "not_started",
+        "closed",
+        "From the 2024 plan",
+    )
+    event = Event.objects.get(verb="action.import")
+    assert event.changes["status"] == ["not_started", "closed"]
+    assert not Decision.objects.exists()
+
+
+def test_only_an_imported_action_and_only_a_coordinator_use_the_import_path(
+    coordinator, owner, action
+):
+    with pytest.raises(PermissionDenied):
+        action.import_state(by=coordinator, note="x", status="closed")
+    imported = create_action(finding=action.finding, by=coordinator, title="T", imported=True)
+    with pytest.raises(PermissionDenied):
+        imported.import_state(by=owner, note="x", status="closed")
+    with pytest.raises(ValidationError):
+        imported.import_state(by=coordinator, note="x", status="finished")
+    imported.refresh_from_db()
+    assert imported.status == "not_started"
+
+
+def test_a_closed_action_from_an_old_plan_comes_in_as_history(coordinator, finding, owner):
+    from governance.models import Decision
+
+    action = import_action(
+        finding=finding,
+        by=coordinator,
+        note="Closed in 2023, before PEELtrack",
+        status="closed",
+        closed_date=dt.date(2023, 5, 1),
+        title="Vetting backlog",
+        owner=owner,
+        due_date=dt.date(2023, 3, 31),
+    )
+    assert (action.imported, action.status, action.closed_date, action.progress) == (
+        True,
+        "closed",
+        dt.date(2023, 5, 1),
+        100,
+    )
+    assert action.updates.get().note == "Closed in 2023, before PEELtrack"
+    assert Event.objects.get(action_id=action.pk).data["imported"] is True
+    finding.refresh_from_db()
+    assert finding.force_progress == ForceProgress.COMPLETE
+    assert not Decision.objects.exists()
+
+
+def test_importing_an_action_keeps_the_rules_of_raising_one(coordinator, owner, outsider, finding):
+    with pytest.raises(PermissionDenied):
+        import_action(finding=finding, by=owner, note="x", title="T")
+    with pytest.raises(ValidationError):
+        import_action(finding=finding, by=coordinator, note="x", title="T", owner=outsider)
+    with pytest.raises(ValidationError):
+        import_action(finding=finding, by=coordinator, note="", title="T")
+    assert not finding.actions.exists()

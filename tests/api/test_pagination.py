@@ -46,7 +46,8 @@ def make_rows(finding, n, coordinator, board_member):
 
 # Queries per list, whatever its length: 1 session, 2 user, 3 the user's forces,
 # (4 the user's roles, for rules and need-to-know), then the count and the page (cursor
-# lists have no count), and one prefetch where a row lists many (a board's members).
+# lists have no count), and one prefetch where a row lists many (a board's members, an
+# inspection's sources).
 # Actions add one for the user's boards when a row can be decided.
 LISTS = {
     "actions": 7,
@@ -56,7 +57,7 @@ LISTS = {
     "findings": 5,
     "decisions": 5,
     "extension-requests": 5,
-    "inspections": 5,
+    "inspections": 6,
     "judgments": 5,
     "boards": 6,
     "people": 5,

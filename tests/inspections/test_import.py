@@ -39,7 +39,7 @@ def test_the_sample_report_imports_its_judgments_and_findings(parsed, force, coo
     assert inspection.judgments.exclude(question="").count() == 10
     assert inspection.findings.filter(kind="area_for_improvement").count() == 6
     assert inspection.findings.filter(kind="recommendation").count() == 1
-    assert len(inspection.source_sha256) == 64
+    assert len(inspection.sources.get().sha256) == 64
     assert Event.objects.filter(verb="inspection.import", actor=coordinator).exists()
 
 
@@ -72,11 +72,27 @@ def test_a_corrected_report_shows_the_difference_and_keeps_actions(parsed, force
     changed = [p for p in plan.findings if p.status == "changed"]
     assert len(changed) == 1
     assert changed[0].diff == ["- lowest", "+ minimum"]
-    _import(corrected, force)
+    [change] = plan.changes
+    assert (change.subject, change.field_label, change.default) == ("AFI 3", "Text", None)
+    _import(corrected, force, decisions={change.key: "use"})
     finding.refresh_from_db()
     assert "minimum level" in finding.text
     assert finding.actions.get() == action
     assert Event.objects.filter(verb="finding.correct").exists()
+
+
+def test_a_corrected_text_nobody_accepted_is_kept_as_held(parsed, force):
+    inspection, _ = _import(parsed, force)
+    finding = inspection.findings.get(reference="AFI 3")
+    corrected = json.loads(json.dumps(parsed))
+    for item in corrected["findings"]:
+        if item["text"] == finding.text:
+            item["text"] = item["text"].replace("lowest level", "minimum level")
+    _import(corrected, force)
+    finding.refresh_from_db()
+    assert "lowest level" in finding.text
+    assert not Event.objects.filter(verb="finding.correct").exists()
+    assert Event.objects.filter(verb="inspection.import").first().data["kept"][0]["field"] == "Text"
 
 
 def test_a_finding_missing_from_a_new_version_is_kept(parsed, force):
@@ -125,7 +141,7 @@ def test_the_command_imports_the_pdf():
     inspection = Inspection.objects.get()
     assert inspection.force.name == "Avon and Somerset Constabulary"
     assert inspection.findings.filter(kind="area_for_improvement").count() == 6
-    assert inspection.source_format == "pdf"
+    assert inspection.sources.get().format == "pdf"
 
 
 @pytest.mark.parametrize(
@@ -151,6 +167,7 @@ def test_a_coordinator_uploads_previews_unticks_and_confirms(client, coordinator
     assert not Inspection.objects.exists()  # nothing written before confirming
     data = {
         "confirm": "1",
+        "fingerprint": preview.context["plan"].fingerprint,
         "programme": "PEEL 2018/19",
         "published": "2020-02",
         "include-4": "1",
@@ -162,7 +179,7 @@ def test_a_coordinator_uploads_previews_unticks_and_confirms(client, coordinator
     assert response.url == inspection.get_absolute_url()
     assert inspection.findings.count() == 2
     assert inspection.findings.filter(text="Corrected text").exists()
-    assert inspection.source_name == PDF.name
+    assert inspection.sources.get().name == PDF.name
 
 
 def test_an_unreadable_upload_gets_a_clear_message(client, coordinator, force):
@@ -211,6 +228,7 @@ def test_a_missing_programme_is_asked_for_and_nothing_typed_is_lost(client, coor
     preview = client.get(reverse("inspections:preview"))
     assert preview.context["parsed"]["programme"] is None
     data = {"confirm": "1", "programme": "", "published": "2020-13", "include-2": "1"}
+    data["fingerprint"] = preview.context["plan"].fingerprint
     data["text-2"] = "My corrected wording"
     page = client.post(reverse("inspections:preview"), data)
     assert page.status_code == 200

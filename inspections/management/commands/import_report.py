@@ -1,4 +1,4 @@
-"""python manage.py import_report PATH [--force NAME] [--dry-run] [--json]"""
+"""python manage.py import_report PATH [--force NAME] [--dry-run] [--json] [--accept-changes]"""
 
 import json
 from pathlib import Path
@@ -17,8 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--force", help="The force's name, when the report does not say it")
         parser.add_argument("--dry-run", action="store_true", help="Show what would happen only")
         parser.add_argument("--json", action="store_true", help="Print the parsed report as JSON")
+        parser.add_argument(
+            "--accept-changes",
+            action="store_true",
+            help="Use the document's value for every difference from what is held (by default "
+            "held values are kept and the differences listed)",
+        )
 
-    def handle(self, *args, path, force=None, dry_run=False, json=False, **options):
+    def handle(
+        self, *args, path, force=None, dry_run=False, json=False, accept_changes=False, **options
+    ):
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"No such file: {source}")
@@ -35,9 +43,13 @@ class Command(BaseCommand):
             if not json:
                 self._describe(parsed, plan_import(parsed, force=find_force(parsed.get("force"))))
             return
+        held = find_force(parsed.get("force"))
+        decisions = None
+        if accept_changes:
+            decisions = {c.key: "use" for c in plan_import(parsed, force=held).changes}
         try:
             inspection, plan = apply_import(
-                parsed, force=find_force(parsed.get("force")), source=data, source_name=source.name
+                parsed, force=held, source=data, source_name=source.name, decisions=decisions
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
@@ -58,8 +70,16 @@ class Command(BaseCommand):
         )
         for item in plan.findings:
             out(f"  [{item.status}] {item.kind}: {item.text[:90]}")
-            for line in item.diff:
-                out(f"      {line}")
+        for change in plan.changes:
+            if change.fills_gap and change.field_label == "New judgment":
+                continue
+            decided = ""
+            if plan.accepted or plan.kept:
+                decided = " (used)" if change in plan.accepted else " (kept as held)"
+            out(
+                f"Differs:    {change.subject}, {change.field_label.lower()}: held "
+                f"{change.held_display[:60]!r}, document {change.document_display[:60]!r}{decided}"
+            )
         for warning in parsed.get("warnings", []):
             out(self.style.WARNING(f"Warning: {warning}"))
         for skipped in parsed.get("skipped", []):

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             admin = self._users()
             source = SAMPLE_REPORT.read_bytes()
             inspection = Inspection.objects.filter(
-                force__name=FORCE, source_sha256=hashlib.sha256(source).hexdigest()
+                force__name=FORCE, sources__sha256=hashlib.sha256(source).hexdigest()
             ).first()
             if inspection is None:  # imported already: importing again would change nothing
                 inspection, _plan = apply_import(
