@@ -272,7 +272,7 @@ def test_withdrawing_a_finding_with_actions_never_deletes_anything(coordinator, 
 def test_every_new_page_asks_who_you_are_first(client, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_a_date_more_than_a_year_ahead_is_refused(client, coordinator, force):
