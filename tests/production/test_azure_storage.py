@@ -146,16 +146,23 @@ def test_an_imported_report_is_kept_in_the_store(client, coordinator, force, blo
     client.post(reverse("inspections:import"), {"report": upload, "force": force.pk})
     pending = [b.name for b in blobs.list_blobs()]
     assert len(pending) == 1 and pending[0].startswith("reports/pending/")
+    preview = client.get(reverse("inspections:preview"))
     response = client.post(
         reverse("inspections:preview"),
-        {"confirm": "1", "programme": "PEEL 2018/19", "published": "2020-02", "include-0": "1"},
+        {
+            "confirm": "1",
+            "fingerprint": preview.context["plan"].fingerprint,
+            "programme": "PEEL 2018/19",
+            "published": "2020-02",
+            "include-0": "1",
+        },
     )
     assert response.status_code == 302
-    inspection = Inspection.objects.get()
+    source = Inspection.objects.get().sources.get()
     # The pending copy is gone; the kept source is in the store with its hash.
-    assert [b.name for b in blobs.list_blobs()] == [inspection.source_file.name]
-    stored = blobs.download_blob(inspection.source_file.name).readall()
-    assert _sha(stored) == inspection.source_sha256 == _sha(REPORT.read_bytes())
+    assert [b.name for b in blobs.list_blobs()] == [source.file.name]
+    stored = blobs.download_blob(source.file.name).readall()
+    assert _sha(stored) == source.sha256 == _sha(REPORT.read_bytes())
 
 
 def test_prepare_storage_makes_the_container_and_proves_it_works(settings, capsys):
