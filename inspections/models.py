@@ -148,31 +148,24 @@ class Inspection(models.Model):
                 raise ValidationError(
                     {"programme": "The force already has an inspection with this name."}
                 )
-        before = self.snapshot()
-        for name, value in changes.items():
-            setattr(self, name, value)
-        changed = diff(before, self.snapshot())
-        if changed:
-            self.save(update_fields=list(changes))
-            Event.record(by, "inspection.edit", self, summary="Inspection edited", changes=changed)
-        return changed
+        return self._change(by=by, changes=changes, verb="edit", summary="Inspection edited")
 
     def correct_from_import(self, *, by, changes: dict) -> dict:
         """Apply differences a coordinator accepted in an import preview (the import checked
         who may); audited like an edit."""
+        return self._change(
+            by=by, changes=changes, verb="correct", summary="Inspection corrected by an import"
+        )
+
+    def _change(self, *, by, changes: dict, verb: str, summary: str) -> dict:
+        """Set changes, save what differs and audit it; returns {field: [before, after]}."""
         before = self.snapshot()
         for name, value in changes.items():
             setattr(self, name, value)
         changed = diff(before, self.snapshot())
         if changed:
             self.save(update_fields=list(changes))
-            Event.record(
-                by,
-                "inspection.correct",
-                self,
-                summary="Inspection corrected by an import",
-                changes=changed,
-            )
+            Event.record(by, f"inspection.{verb}", self, summary=summary, changes=changed)
         return changed
 
 
@@ -473,34 +466,38 @@ class Finding(models.Model):
                 {"text": "A national recommendation keeps the national report's words."}
             )
         check_finding_fields(self.inspection, changes, finding=self)
-        before = self.snapshot()
-        for name, value in changes.items():
-            setattr(self, name, value)
-        changed = diff(before, self.snapshot())
-        if not changed:
-            return {}
-        self._save_versioned(
-            list(changes), self.version if expected_version is None else expected_version
+        return self._change(
+            by=by,
+            changes=changes,
+            verb="edit",
+            summary=f"{self.reference} edited",
+            expected_version=expected_version,
         )
-        Event.record(by, "finding.edit", self, summary=f"{self.reference} edited", changes=changed)
-        return changed
 
     def correct_from_import(self, *, by, changes: dict) -> dict:
         """Apply differences a coordinator accepted in an import preview (the import checked
         who may); audited like an edit."""
+        return self._change(
+            by=by,
+            changes=changes,
+            verb="correct",
+            summary=f"{self.reference} corrected by an import",
+        )
+
+    def _change(
+        self, *, by, changes: dict, verb: str, summary: str, expected_version: int | None = None
+    ) -> dict:
+        """Set changes, save what differs if nobody saved since expected_version (the one read
+        by default) and audit it; returns {field: [before, after]}."""
         before = self.snapshot()
         for name, value in changes.items():
             setattr(self, name, value)
         changed = diff(before, self.snapshot())
         if changed:
-            self._save_versioned(list(changes), self.version)
-            Event.record(
-                by,
-                "finding.correct",
-                self,
-                summary=f"{self.reference} corrected by an import",
-                changes=changed,
+            self._save_versioned(
+                list(changes), self.version if expected_version is None else expected_version
             )
+            Event.record(by, f"finding.{verb}", self, summary=summary, changes=changed)
         return changed
 
     @transaction.atomic
