@@ -48,6 +48,7 @@ demo: install frontend
 # stops with the server.
 run: demo
 	$(PY) manage.py send_reminders
+	$(PY) manage.py send_digests
 	@mkdir -p var
 	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -18,7 +18,7 @@ from inspections.models import Finding, ForceProgress
 
 from . import rules
 from .querysets import ActionQuerySet, EvidenceQuerySet
-from .signals import action_moved
+from .signals import action_allocated, action_moved
 
 
 class Status(models.TextChoices):
@@ -334,6 +334,7 @@ class Action(models.Model):
         unknown = set(changes) - EDITABLE
         if unknown:
             raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+        previous_owner = self.owner
         if "owner" in changes and changes["owner"] != self.owner:
             check_owner(changes["owner"], self.force_id)
         expected = self.version if expected_version is None else expected_version
@@ -348,6 +349,10 @@ class Action(models.Model):
             return {}
         self._save_versioned(list(changes), expected)
         Event.record(by, "action.edit", self, summary="Action edited", changes=changed)
+        if "owner" in changed:
+            action_allocated.send(
+                sender=Action, action=self, by=by, owner=self.owner, previous=previous_owner
+            )
         return changed
 
     def import_state(
@@ -717,6 +722,10 @@ def create_action(*, finding: Finding, by, **fields) -> Action:
             changes=diff({}, action.snapshot()),
         )
         action.finding_refresh_progress()
+        if action.owner_id:
+            action_allocated.send(
+                sender=Action, action=action, by=by, owner=action.owner, previous=None
+            )
     return action
 
 

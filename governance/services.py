@@ -12,6 +12,7 @@ from actions.signals import action_moved
 from audit.models import Event, diff
 
 from .models import DECISIONS, Decision, ExtensionRequest
+from .signals import extension_decided, extension_requested
 
 
 @receiver(action_moved, sender=Action, dispatch_uid="governance.decision_record")
@@ -65,6 +66,7 @@ def extension_request(
             note=reason.strip(),
             extension=request.pk,
         )
+        extension_requested.send(sender=ExtensionRequest, request=request, by=by)
     return request
 
 
@@ -103,4 +105,5 @@ def extension_decide(
             note=request.rationale,
             extension=request.pk,
         )
+        extension_decided.send(sender=ExtensionRequest, request=request, by=by)
     return request

@@ -29,6 +29,7 @@ from .models import (
     InspectionSource,
     check_finding_fields,
 )
+from .signals import finding_added
 
 REFERENCE_PREFIX = {
     FindingKind.AREA_FOR_IMPROVEMENT: "AFI",
@@ -243,6 +244,7 @@ def finding_insert(
         summary=summary or f"{finding.reference} {FindingOrigin(origin).label.lower()}",
         changes=diff({}, finding.snapshot()),
     )
+    finding_added.send(sender=Finding, finding=finding, by=by)
     return finding
 
 

@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
         # People pages say so when someone is deactivated (accounts.people.LEAVER_WORK).
         from accounts.people import LEAVER_WORK
 
+        from . import notices  # noqa: F401  (connects the receivers of event notices)
         from .views import leaver_open_actions
 
         if leaver_open_actions not in LEAVER_WORK:

@@ -115,6 +115,16 @@ class Rule(models.TextChoices):
     ESCALATION = "escalation", "Escalation"
     MEETING_DIGEST = "meeting_digest", "Meeting digest"
     OWNER_LEFT = "owner_left", "Owner has left"
+    # Notices of something that happened (notifications/notices.py), not of the calendar.
+    ALLOCATED = "allocated", "Allocated to you"
+    REALLOCATED = "reallocated", "No longer yours"
+    RETURNED = "returned", "Returned for more work"
+    SIGNED_OFF = "signed_off", "Signed off"
+    REOPENED = "reopened", "Reopened"
+    EXTENSION_APPROVED = "extension_approved", "Extension approved"
+    EXTENSION_REJECTED = "extension_rejected", "Extension rejected"
+    FOR_DECISION = "for_decision", "Waiting for the board's decision"
+    TO_ALLOCATE = "to_allocate", "Findings to allocate"
 
 
 class Channel(models.TextChoices):
@@ -173,6 +183,14 @@ class Notification(models.Model):
     in_digest = models.BooleanField(default=False, help_text="Sent in a daily digest email.")
     error = models.TextField("last delivery error", blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    url = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the reader acts on the notice, when it is not the action's page.",
+    )
+    items = models.PositiveIntegerField(
+        default=1, help_text="How many things a batched notice (one a day) is about."
+    )
     dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
@@ -208,6 +226,8 @@ class Notification(models.Model):
     @property
     def link(self) -> str:
         """Where the notice sends its reader: the action, the reallocation form, or the pack."""
+        if self.url:
+            return self.url
         if self.rule == Rule.OWNER_LEFT and self.action_id:
             return reverse("actions:edit", args=[self.action_id])
         if self.action_id:
@@ -227,12 +247,12 @@ def absolute_url(path: str) -> str:
 
 
 class Frequency(models.TextChoices):
-    IMMEDIATE = "immediate", "Immediately: one email for each reminder"
-    DAILY = "daily", "Daily digest: one email a day listing every reminder"
+    IMMEDIATE = "immediate", "Immediately: one email for each reminder or notice"
+    DAILY = "daily", "Daily digest: one email a day listing every reminder and notice"
 
 
 class Preference(models.Model):
-    """How a user wants their reminders emailed. Without a row: immediately."""
+    """How a user wants their reminders and notices emailed. Without a row: immediately."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
@@ -251,3 +271,27 @@ class Preference(models.Model):
     @classmethod
     def for_user(cls, user) -> "Preference":
         return cls.objects.filter(user=user).first() or cls(user=user)
+
+
+class Digest(models.Model):
+    """A daily digest email sent to one person on one day: at most one a day.
+
+    The row is written before the email is handed over (so two workers never both send)
+    and removed again if sending fails, so the next run tries again the same day.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests"
+    )
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    notices = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_per_day")
+        ]
+
+    def __str__(self):
+        return f"Digest to {self.user} on {self.day}"

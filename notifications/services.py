@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +31,7 @@ from . import rules, texts
 from .models import (
     Channel,
     Delivery,
+    Digest,
     Frequency,
     Notification,
     Preference,
@@ -336,13 +337,25 @@ def notification_deliver(notification_id: int) -> str:
     return _send(notification.recipient, notification.subject, [notification], digest=False)
 
 
-def digest_deliver(user_id: int) -> str:
-    """Email one person everything waiting for them, in a single digest."""
+def digest_deliver(user_id: int, day: str | None = None) -> str:
+    """Email one person everything waiting for them, in a single digest: one a day.
+
+    The day's Digest row is claimed before sending, so a second run (or a second worker)
+    the same day sends nothing; it is given back if the email fails, to be tried again."""
     user = get_user_model().objects.get(pk=user_id)
     now = timezone.now()
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
     waiting = Notification.objects.retryable().filter(recipient=user)
+    if not waiting.exists():
+        return "nothing to send"
+    try:
+        with transaction.atomic():
+            digest = Digest.objects.create(user=user, day=today, sent_at=now)
+    except IntegrityError:
+        return "already sent today"
     claimed = [pk for pk in waiting.values_list("pk", flat=True) if _claim(pk, now)]
     if not claimed:
+        digest.delete()
         return "nothing to send"
     notifications = list(
         Notification.objects.filter(pk__in=claimed)
@@ -351,9 +364,36 @@ def digest_deliver(user_id: int) -> str:
     )
     notifications = _outside_force(user, notifications)
     if not notifications:
+        digest.delete()
         return "not sent: the recipient is no longer a member of the force"
     subject = f"PEELtrack: your daily digest, {texts.plural(len(notifications), 'reminder')}"
-    return _send(user, subject, notifications, digest=True)
+    result = _send(user, subject, notifications, digest=True)
+    if result.startswith("sent"):
+        Digest.objects.filter(pk=digest.pk).update(notices=len(notifications))
+    else:
+        digest.delete()
+    return result
+
+
+def digests_queue(*, today: dt.date | None = None) -> int:
+    """The daily digests: one task for each digest reader with something waiting and no
+    digest sent yet today. Safe to run as often as you like (send_digests)."""
+    from . import tasks
+
+    today = today or timezone.localdate()
+    readers = Preference.objects.filter(email=Frequency.DAILY).values("user_id")
+    sent = Digest.objects.filter(day=today).values("user_id")
+    users = sorted(
+        set(
+            Notification.objects.retryable()
+            .filter(recipient_id__in=readers)
+            .exclude(recipient_id__in=sent)
+            .values_list("recipient_id", flat=True)
+        )
+    )
+    for user_id in users:
+        tasks.deliver_digest.enqueue(user_id, today.isoformat())
+    return len(users)
 
 
 # --- what people do ----------------------------------------------------------------------

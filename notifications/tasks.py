@@ -21,9 +21,16 @@ def deliver_notification(notification_id: int) -> str:
 
 
 @task()
-def deliver_digest(user_id: int) -> str:
-    """Email one person their daily digest of everything waiting."""
-    return services.digest_deliver(user_id)
+def deliver_digest(user_id: int, day: str | None = None) -> str:
+    """Email one person their daily digest of everything waiting (once on day)."""
+    return services.digest_deliver(user_id, day)
+
+
+@task()
+def send_digests(day: str | None = None) -> int:
+    """Queue the day's digests, for schedulers that enqueue tasks rather than run commands."""
+    today = dt.date.fromisoformat(day) if day else None
+    return services.digests_queue(today=today)
 
 
 @task()

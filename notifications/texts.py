@@ -41,6 +41,11 @@ def _about(action) -> str:
     )
 
 
+def about(action) -> str:
+    """The action's title, finding, status and due date, as a notice quotes them."""
+    return _about(action)
+
+
 def compose(due: Due, rules=None) -> tuple[str, str]:
     """(subject, body) for a due notification."""
     rule = due.rule
