@@ -19,10 +19,15 @@ from audit.models import Event
 from governance.models import Decision
 from governance.selectors import figure_rows, with_max
 from inspections.models import ForceProgress, Inspection
+from ui.text import clip
 
 from . import writers
+from .tables import extension_decisions
 
 REPORT_VERB = "export.report"
+# A finding's text in the PDF's table is cut here, at a word, marked "..." (Helvetica has
+# no ellipsis character); the web page shows it whole.
+FINDING_CHARS = 300
 
 
 def last_report(inspection: Inspection) -> Event | None:
@@ -35,8 +40,44 @@ def last_report(inspection: Inspection) -> Event | None:
     )
 
 
+class ExtensionDecision:
+    """A board's decision on an extension request, read like a Decision by the report."""
+
+    def __init__(self, request):
+        self.request = request
+        self.action = request.action
+        self.decided_at = request.decided_at
+        self.decided_by = request.decided_by
+        self.board = request.action.finding.board
+        moved = f" (from {request.current_due_date:%d %B %Y})" if request.current_due_date else ""
+        self.rationale = (
+            f"Due date {request.requested_due_date:%d %B %Y} asked{moved}. {request.rationale}"
+        )
+
+    def get_outcome_display(self) -> str:
+        return f"Extension {self.request.state}"
+
+
+def last_board_meeting(inspection: Inspection, today: dt.date) -> dt.date | None:
+    """The last meeting (before today) of a board overseeing the inspection's findings."""
+    from governance.models import Meeting
+
+    meeting = (
+        Meeting.objects.filter(
+            board__in=inspection.findings.exclude(board=None).values("board"), date__lt=today
+        )
+        .order_by("-date")
+        .first()
+    )
+    return meeting.date if meeting else None
+
+
 def progress_report(inspection: Inspection, *, since: dt.date | None = None, today=None) -> dict:
-    """Everything the report shows, from a fixed number of queries."""
+    """Everything the report shows, from a fixed number of queries.
+
+    The decisions shown are those since the date the reader chose, or every decision:
+    never a window that moves because someone downloaded the PDF. The last report and
+    the last board meeting are offered as dates to choose."""
     today = today or timezone.localdate()
     previous = last_report(inspection)
     actions = Action.objects.filter(finding__inspection=inspection)
@@ -64,12 +105,14 @@ def progress_report(inspection: Inspection, *, since: dt.date | None = None, tod
     decisions = Decision.objects.filter(action__finding__inspection=inspection).select_related(
         "action__finding", "decided_by", "board"
     )
+    extensions = extension_decisions(actions).select_related("decided_by")
     if since is not None:
         decisions = decisions.filter(decided_at__date__gte=since)
-    elif previous is not None:
-        # Since the moment the last report was taken away, not the start of that day.
-        since = previous.created_at
-        decisions = decisions.filter(decided_at__gt=since)
+        extensions = extensions.filter(decided_at__date__gte=since)
+    every = sorted(
+        [*decisions, *(ExtensionDecision(x) for x in extensions)],
+        key=lambda d: (d.decided_at, d.action.pk),
+    )
     return {
         "inspection": inspection,
         "query": f"inspection={inspection.pk}",
@@ -77,6 +120,7 @@ def progress_report(inspection: Inspection, *, since: dt.date | None = None, tod
         "generated_at": timezone.now(),
         "since": since,
         "previous": previous,
+        "last_meeting": last_board_meeting(inspection, today),
         "pillars": [j for j in judgments if j.is_pillar],
         "questions": [j for j in judgments if not j.is_pillar],
         "findings": findings,
@@ -93,7 +137,7 @@ def progress_report(inspection: Inspection, *, since: dt.date | None = None, tod
             )
         ),
         "overdue": actions.overdue(today).select_related("owner", "finding").order_by("due_date"),
-        "decisions": decisions.order_by("decided_at", "pk"),
+        "decisions": every,
     }
 
 
@@ -284,7 +328,7 @@ def render_pdf(context: dict, *, by) -> bytes:
     rows = []
     for finding in context["findings"]:
         actions = list(finding.actions.all())
-        head = f"{finding.reference}: {finding.text[:300]}"
+        head = f"{finding.reference}: {clip(finding.text, FINDING_CHARS, ellipsis='...')}"
         if not actions:
             rows.append([head, "No action raised", "-", "-", "-", "-"])
         for n, action in enumerate(actions):

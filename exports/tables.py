@@ -17,7 +17,7 @@ from actions.filters import ActionFilter
 from actions.models import RAG, Action, Evidence, Priority, Status, Update
 from audit.models import Event
 from forces.roles import force_ids_for, forces_where
-from governance.models import Decision, Outcome
+from governance.models import Decision, ExtensionRequest, Outcome
 from inspections.filters import FindingFilter
 from inspections.models import (
     Finding,
@@ -79,7 +79,11 @@ THEMES = dict(Theme.choices)
 GRADES = dict(Grade.choices)
 RAGS = dict(RAG.choices)
 PRIORITIES = dict(Priority.choices)
-OUTCOMES = dict(Outcome.choices)
+OUTCOMES = {
+    **dict(Outcome.choices),
+    "extension_approved": "Extension approved",
+    "extension_rejected": "Extension rejected",
+}
 
 
 def _signed_off_by():
@@ -318,6 +322,58 @@ def _decision_rows(queryset):
     )
 
 
+def extension_decisions(actions):
+    """The board's decisions on extension requests of actions, as decision rows.
+
+    A decision on an extension is a board decision too: the progress report and
+    decisions.csv list them beside sign-offs and returns."""
+    return (
+        ExtensionRequest.objects.filter(action__in=actions)
+        .exclude(state=ExtensionRequest.State.PENDING)
+        .select_related(
+            "action__finding__inspection", "action__finding__board", "decided_by", "meeting"
+        )
+    )
+
+
+def _extension_rows(queryset):
+    """Decided extension requests in the shape of _decision_rows (ids as "extension-N")."""
+    for x in queryset.order_by("decided_at", "pk").iterator(chunk_size=CHUNK_ROWS):
+        person = x.decided_by
+        moved = f" (from {x.current_due_date:%Y-%m-%d})" if x.current_due_date else ""
+        yield {
+            "pk": f"extension-{x.pk}",
+            "decided_at": x.decided_at,
+            "outcome": f"extension_{x.state}",
+            "action_id": x.action_id,
+            "action__title": x.action.title,
+            "action__finding__reference": x.action.finding.reference,
+            "action__finding__inspection__programme": x.action.finding.inspection.programme,
+            "board__name": x.action.finding.board.name if x.action.finding.board else None,
+            "meeting__date": x.meeting.date if x.meeting else None,
+            "meeting__title": x.meeting.title if x.meeting else None,
+            "decided_by__first_name": person.first_name if person else "",
+            "decided_by__last_name": person.last_name if person else "",
+            "decided_by__username": person.username if person else "",
+            "rationale": f"Due date {x.requested_due_date:%Y-%m-%d} asked{moved}. {x.rationale}",
+        }
+
+
+class MergedRows:
+    """Two row streams merged in decided_at order, read like a values queryset."""
+
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def iterator(self, chunk_size=None):
+        import heapq
+
+        def when(row):
+            return (row["decided_at"] is None, row["decided_at"] or timezone.now())
+
+        return heapq.merge(*self.streams, key=when)
+
+
 def _decision_columns(link) -> list[Column]:
     return [
         Column("Decision ID", _key("pk"), 10),
@@ -495,6 +551,7 @@ def build_export(resource: str, *, user, params, request) -> Export:
         )
         raise FilterError(f"Some filters were not understood: {problems}")
     chosen = filterset.qs if filterset.is_bound else base
+    actions = chosen
     if spec.action_path:
         chosen = spec.model.objects.filter(**{spec.action_path: chosen.values("pk")})
     chosen = chosen.order_by(*spec.order)
@@ -504,6 +561,16 @@ def build_export(resource: str, *, user, params, request) -> Export:
         .values(x_force=F(spec.force_path))
         .annotate(n=Count("pk", distinct=True))
     }
+    rows = spec.rows(chosen)
+    if resource == "decisions":
+        extensions = extension_decisions(actions.values("pk"))
+        for row in (
+            extensions.order_by()
+            .values(x_force=F("action__finding__inspection__force_id"))
+            .annotate(n=Count("pk"))
+        ):
+            per_force[row["x_force"]] = per_force.get(row["x_force"], 0) + row["n"]
+        rows = MergedRows(rows.iterator(chunk_size=CHUNK_ROWS), _extension_rows(extensions))
     detail = reverse("actions:detail", args=[999999999])
     finding = reverse("actions:finding", args=[999999999])
     root = request.build_absolute_uri("/")[:-1]
@@ -516,7 +583,7 @@ def build_export(resource: str, *, user, params, request) -> Export:
         resource=resource,
         title=spec.title,
         columns=spec.columns(link),
-        queryset=spec.rows(chosen),
+        queryset=rows,
         filters=filters_of(params),
         per_force=per_force,
     )

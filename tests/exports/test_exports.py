@@ -184,3 +184,29 @@ def test_an_export_costs_the_same_queries_for_5_or_50_rows(
     # (with its savepoint pair), the rows themselves
     with django_assert_max_num_queries(9):
         assert len(body(client.get(_url("actions", fmt, "status=not_started")))) > 0
+
+
+def test_decisions_csv_lists_extension_approvals_and_rejections(
+    client, auditor, overseen_action, owner, board_member, other_force_action, outsider
+):
+    from governance import services
+
+    DecisionFactory(action=overseen_action, decided_by=board_member, outcome="returned")
+    for approve in (True, False):
+        request = services.extension_request(
+            action=overseen_action,
+            by=owner,
+            new_due_date=overseen_action.due_date + dt.timedelta(days=30),
+            reason="Late supplier.",
+        )
+        services.extension_decide(
+            request=request, by=board_member, approve=approve, rationale=f"Decided {approve}"
+        )
+    client.force_login(auditor)
+    rows = csv_rows(client.get(_url("decisions", "csv")))
+    outcomes = [r["Outcome"] for r in rows]
+    assert outcomes == ["Returned for more work", "Extension approved", "Extension rejected"]
+    assert rows[1]["Decision ID"].startswith("extension-")
+    assert "Decided True" in rows[1]["Rationale"]
+    assert rows[2]["Board"] == "Management board"
+    assert Event.objects.get(verb="export.decisions").data["count"] == 3

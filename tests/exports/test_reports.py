@@ -45,7 +45,7 @@ def test_the_pdf_report_is_a_pdf_and_an_audit_event(client, auditor, inspection,
     assert (event.actor, event.force, event.data["inspection"]) == (auditor, force, inspection.pk)
 
 
-def test_decisions_default_to_those_since_the_last_report(
+def test_downloading_the_pdf_does_not_hide_decisions_from_the_report(
     client, auditor, inspection, action, coordinator, time_machine
 ):
     time_machine.move_to(dt.datetime(2025, 1, 10, 12, tzinfo=dt.UTC))
@@ -56,9 +56,63 @@ def test_decisions_default_to_those_since_the_last_report(
     DecisionFactory(action=action, decided_by=coordinator, rationale="New decision")
     client.force_login(auditor)
     text = client.get(reverse("exports:report", args=[inspection.pk])).text
-    assert "New decision" in text and "Old decision" not in text
-    everything = client.get(reverse("exports:report", args=[inspection.pk]) + "?since=2024-01-01")
-    assert "Old decision" in everything.text
+    assert "New decision" in text and "Old decision" in text
+    assert "?since=2025-01-10" in text  # the last report is offered as a date to choose
+    chosen = client.get(reverse("exports:report", args=[inspection.pk]) + "?since=2025-02-01")
+    assert "New decision" in chosen.text and "Old decision" not in chosen.text
+
+
+def test_the_last_board_meeting_is_offered_as_the_since_date(
+    client, auditor, inspection, overseen_action, board
+):
+    from tests.factories import MeetingFactory
+
+    MeetingFactory(board=board, date=timezone.localdate() - dt.timedelta(days=20))
+    client.force_login(auditor)
+    text = client.get(reverse("exports:report", args=[inspection.pk])).text
+    since = (timezone.localdate() - dt.timedelta(days=20)).isoformat()
+    assert f"?since={since}" in text
+
+
+def test_extension_decisions_are_in_the_report(
+    client, auditor, inspection, overseen_action, owner, board_member
+):
+    from governance import services
+
+    request = services.extension_request(
+        action=overseen_action,
+        by=owner,
+        new_due_date=overseen_action.due_date + dt.timedelta(days=30),
+        reason="Late supplier.",
+    )
+    services.extension_decide(
+        request=request, by=board_member, approve=False, rationale="Not justified."
+    )
+    client.force_login(auditor)
+    text = client.get(reverse("exports:report", args=[inspection.pk])).text
+    assert "Extension rejected" in text and "Not justified." in text
+    pdf = client.get(reverse("exports:report_pdf", args=[inspection.pk]))
+    assert pdf.status_code == 200
+
+
+def test_the_pdf_cuts_a_long_finding_at_a_word_with_an_ellipsis(inspection, auditor, monkeypatch):
+    from exports import reports
+    from tests.factories import FindingFactory
+
+    FindingFactory(inspection=inspection, text="vetting " * 60)
+    seen = []
+    real_grid = reports._ReportPDF.grid
+
+    def grid(self, headings, rows, widths):
+        seen.extend(str(row[0]) for row in rows)
+        return real_grid(self, headings, rows, widths)
+
+    monkeypatch.setattr(reports._ReportPDF, "grid", grid)
+    reports.render_pdf(reports.progress_report(inspection), by=auditor)
+    [head] = [cell for cell in seen if "vetting vetting" in cell]
+    text = head.split(": ", 1)[1]
+    assert text.endswith("vetting...")
+    assert len(text) <= reports.FINDING_CHARS
 
 
 def test_a_since_date_that_is_not_a_date_is_explained(client, auditor, inspection):

@@ -1,0 +1,16 @@
+from ui.text import clip
+
+
+def test_short_text_is_kept_whole():
+    assert clip("Improve vetting.", 300) == "Improve vetting."
+
+
+def test_long_text_is_cut_at_a_word_with_an_ellipsis():
+    text = "The force should improve how it vets its officers and staff."
+    assert clip(text, 30) == "The force should improve how…"
+    assert clip(text, 30, ellipsis="...") == "The force should improve..."
+    assert len(clip(text, 30)) <= 30
+
+
+def test_one_long_word_is_cut_inside_it():
+    assert clip("x" * 50, 10) == "x" * 9 + "…"
