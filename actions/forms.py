@@ -170,6 +170,13 @@ class ActionForm(GDSForm):
         choices=Priority.choices, initial=Priority.MEDIUM, widget=forms.RadioSelect
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    due_date_reason = forms.CharField(
+        label="Why is the due date changing? (if it is)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you change the agreed due date: it is kept in the action's "
+        "history. The first agreed due date is kept too.",
+    )
 
     def __init__(self, *args, force_id: int, action: Action | None = None, **kwargs):
         if action is not None:
@@ -195,6 +202,11 @@ class ActionForm(GDSForm):
         self.fields["due_date"] = date_field(
             "Due date", hint="The date agreed for the work to be finished. For example, 31 3 2021"
         )
+        if action is None or action.due_date is None:
+            del self.fields["due_date_reason"]
+        else:  # after the due date, where it belongs
+            self.fields["due_date_reason"] = self.fields.pop("due_date_reason")
+            self.order_fields([n for n in self.fields if n != "version"] + ["version"])
         self.helper = FormHelper(self)
         self.helper.form_tag = False
 
@@ -213,6 +225,14 @@ class ActionForm(GDSForm):
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and start > due:
             self.add_error("due_date", "The due date must be on or after the start date")
+        moved = (
+            self.action is not None
+            and "due_date_reason" in self.fields
+            and "due_date" in data
+            and data["due_date"] != self.action.due_date
+        )
+        if moved and not (data.get("due_date_reason") or "").strip():
+            self.add_error("due_date_reason", "Enter why the due date is changing")
         return data
 
     def changes(self) -> dict:

@@ -327,8 +327,13 @@ class Action(models.Model):
         return update
 
     @transaction.atomic
-    def edit(self, *, by, changes: dict, expected_version: int | None = None) -> dict:
-        """Change allocation fields (owner, team, dates, title...); returns what changed."""
+    def edit(
+        self, *, by, changes: dict, expected_version: int | None = None, reason: str = ""
+    ) -> dict:
+        """Change allocation fields (owner, team, dates, title...); returns what changed.
+
+        reason says why (the form asks for one when the due date moves): it is kept as
+        the audit event's note."""
         if not self.can(by, "edit"):
             raise PermissionDenied("Only a coordinator may edit this action.")
         unknown = set(changes) - EDITABLE
@@ -348,7 +353,14 @@ class Action(models.Model):
         if not changed:
             return {}
         self._save_versioned(list(changes), expected)
-        Event.record(by, "action.edit", self, summary="Action edited", changes=changed)
+        Event.record(
+            by,
+            "action.edit",
+            self,
+            summary="Action edited",
+            changes=changed,
+            **({"note": reason.strip()} if (reason or "").strip() else {}),
+        )
         if "owner" in changed:
             action_allocated.send(
                 sender=Action, action=self, by=by, owner=self.owner, previous=previous_owner

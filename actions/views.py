@@ -29,6 +29,9 @@ PAGE_SIZE = 50
 # function takes (request, action) and returns extra template context. Governance
 # adds the action's extension requests (see governance.apps).
 ACTION_PAGE_EXTRAS: list = []
+# Warnings shown on the edit form, from the layers above: each function takes the action
+# and returns sentences. Governance warns of a waiting extension request.
+ACTION_EDIT_WARNINGS: list = []
 
 
 def action_or_404(request, pk):
@@ -216,13 +219,16 @@ def action_edit(request, pk):
                 by=request.user,
                 changes=form.changes(),
                 expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data.get("due_date_reason", ""),
             )
         except ConcurrentEdit as error:
             refuse_stale(form, error)
         else:
             messages.success(request, "The action was saved.")
             return redirect(action)
-    return render(request, "actions/action_form.html", {"action": action, "form": form})
+    warnings = [w for warn in ACTION_EDIT_WARNINGS for w in warn(action)]
+    context = {"action": action, "form": form, "warnings": warnings}
+    return render(request, "actions/action_form.html", context)
 
 
 def finding_or_404(request, pk):

@@ -99,7 +99,20 @@ class ExtensionRequest(models.Model):
         return f"{self.action}: to {self.requested_due_date:%d %b %Y} ({self.get_state_display()})"
 
     @property
+    def from_date(self):
+        """The due date the request would move: the action's own while it is waiting (a
+        coordinator may have changed it since), the one it had when decided after."""
+        if self.state == self.State.PENDING:
+            return self.action.due_date
+        return self.current_due_date
+
+    @property
+    def moved_since_asked(self) -> bool:
+        """A waiting request whose action's due date was changed after it was asked."""
+        return self.state == self.State.PENDING and self.action.due_date != self.current_due_date
+
+    @property
     def days_requested(self) -> int | None:
-        if self.current_due_date is None:
+        if self.from_date is None:
             return None
-        return (self.requested_due_date - self.current_due_date).days
+        return (self.requested_due_date - self.from_date).days

@@ -81,6 +81,13 @@ def extension_decide(
         raise ValidationError({"approve": "This request has already been decided."})
     if not (rationale or "").strip():
         raise ValidationError({"rationale": "Enter the reason for the decision."})
+    if approve and action.due_date and request.requested_due_date <= action.due_date:
+        raise ValidationError(
+            {
+                "approve": f"The due date has since been changed to {action.due_date:%d %B %Y}, "
+                "on or after the date asked for: reject the request as no longer needed."
+            }
+        )
     with transaction.atomic():
         request.state = (
             ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED

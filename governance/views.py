@@ -32,6 +32,21 @@ def action_page_extensions(request, action) -> dict:
     return {"extensions": action.extensions.all()}
 
 
+def pending_extension_warning(action) -> list[str]:
+    """The edit form warns a coordinator that a request for more time is waiting."""
+    waiting = action.extensions.filter(state=ExtensionRequest.State.PENDING).first()
+    if waiting is None:
+        return []
+    return [
+        f"{waiting.requested_by.get_full_name() or waiting.requested_by.get_username()} asked "
+        f"the board on {waiting.requested_at:%d %B %Y} to move the due date to "
+        f"{waiting.requested_due_date:%d %B %Y}, and the request is still waiting. If you "
+        "change the due date here, the board sees the new date beside the request."
+        if waiting.requested_by
+        else f"An extension request to {waiting.requested_due_date:%d %B %Y} is waiting."
+    ]
+
+
 def _next_or(request, fallback):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
