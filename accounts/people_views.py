@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forces.models import Board, Membership
+from ui.search import matches
 
 from . import people
 from .forms import ApproveForm, BoardSeatForm, InviteForm, PeopleFilterForm, RoleForm
@@ -65,12 +66,7 @@ def people_list(request):
     )
     if filters.is_valid() and filters.cleaned_data["q"]:
         q = filters.cleaned_data["q"]
-        everyone = everyone.filter(
-            Q(username__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(email__icontains=q)
-        )
+        everyone = everyone.filter(matches(["username", "first_name", "last_name", "email"], q))
     page = Paginator(everyone, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     locked = people.locked_out({n for p in rows for n in people.sign_in_names(p)})

@@ -8,6 +8,7 @@ from api.filters import IdFilter
 from forces.filters import visible_people
 from inspections.filters import visible_inspections
 from inspections.models import FindingKind, Pillar, Theme
+from ui.search import matches
 
 from .models import (
     RAG,
@@ -33,7 +34,10 @@ class ActionFilter(django_filters.FilterSet):
         choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
     rag = django_filters.MultipleChoiceFilter(
-        label="RAG", choices=RAG.choices, widget=forms.CheckboxSelectMultiple
+        label="RAG",
+        choices=[*RAG.choices, ("none", "Not rated")],
+        method="filter_rag",
+        widget=forms.CheckboxSelectMultiple,
     )
     inspection = django_filters.ModelChoiceFilter(
         field_name="finding__inspection",
@@ -99,12 +103,30 @@ class ActionFilter(django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
+        # Case and accents ignored: "zoe" finds "Zoë" (ui.search).
         return queryset.filter(
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(finding__text__icontains=value)
+            matches(
+                [
+                    "title",
+                    "description",
+                    "finding__text",
+                    "owner__first_name",
+                    "owner__last_name",
+                    "team",
+                ],
+                value,
+            )
             | Q(finding__reference__iexact=value)
         )
+
+    def filter_rag(self, queryset, name, value):
+        """Red, amber, green, and "none" for actions not yet rated."""
+        if not value:
+            return queryset
+        wanted = Q(rag__in=[v for v in value if v != "none"])
+        if "none" in value:
+            wanted |= Q(rag="")
+        return queryset.filter(wanted)
 
     def filter_overdue(self, queryset, name, value):
         return _include(queryset, ActionQuerySet.overdue_q(), value)

@@ -189,8 +189,9 @@ class Action(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """Past due and still the owner's to finish (submitted work waits on the board)."""
         days = self.days_to_due()
-        return self.is_open and days is not None and days < 0
+        return self.is_open and self.status != Status.SUBMITTED and days is not None and days < 0
 
     @property
     def was_extended(self) -> bool:

@@ -24,7 +24,13 @@ class ActionQuerySet(models.QuerySet):
 
     @classmethod
     def overdue_q(cls, today: dt.date | None = None) -> models.Q:
-        return cls.open_q() & models.Q(due_date__lt=today or timezone.localdate())
+        """Open, past the due date, and not waiting on the board (submitted for closure:
+        the owner's part is done in time or not, and the board's decision is not late)."""
+        return (
+            cls.open_q()
+            & ~models.Q(status="submitted")
+            & models.Q(due_date__lt=today or timezone.localdate())
+        )
 
     @classmethod
     def due_soon_q(cls, days: int = 30, today: dt.date | None = None) -> models.Q:

@@ -54,6 +54,9 @@ def can(user, verb: str, action) -> bool:
         return False
     if verb in READ_VERBS:
         return True
+    if verb == "request_extension" and action.status == "submitted":
+        # Finished work waits on the board's decision, not on a later due date.
+        return False
     if verb in BOARD_VERBS:
         # Separation of duties: nobody signs off or returns work they own or submitted
         # (returning your own work would let you reopen it unseen by the board), or

@@ -15,6 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from actions.models import RAG, Action, Status
+from actions.querysets import ActionQuerySet
 from audit.models import Event
 from governance.models import Decision
 from governance.selectors import figure_rows, with_max
@@ -92,7 +93,7 @@ def progress_report(inspection: Inspection, *, since: dt.date | None = None, tod
     totals = actions.aggregate(
         total=Count("pk"),
         closed=Count("pk", filter=Q(status=Status.CLOSED)),
-        overdue=Count("pk", filter=~Q(status=Status.CLOSED) & Q(due_date__lt=today)),
+        overdue=Count("pk", filter=ActionQuerySet.overdue_q(today)),
         extended=Count("pk", filter=Q(original_due_date__lt=F("due_date"))),
     )
     totals["open"] = totals["total"] - totals["closed"]

@@ -2,9 +2,9 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from api.filters import IdFilter
+from ui.search import matches
 
 from .models import Board, Role
 from .roles import force_ids_for
@@ -39,8 +39,4 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["q", "force", "role"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(username__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-        )
+        return queryset.filter(matches(["username", "first_name", "last_name"], value))

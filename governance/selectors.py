@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from actions import rules
 from actions.models import RAG, Action, Status, Update
+from actions.querysets import ActionQuerySet
 from forces.models import Board
 from forces.roles import board_ids
 from inspections.models import Grade, Pillar, Theme
@@ -103,11 +104,12 @@ def dashboard(actions, inspections, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     base = actions.order_by()
     status = _counts(base, "status")
-    rag = _counts(base.open(), "rag")
+    # Open actions not yet rated are counted too, as "Not rated" (rag=none in the lists).
+    rag = {(key or "none"): n for key, n in _counts(base.open(), "rag").items()}
     totals = base.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=~Q(status=Status.CLOSED)),
-        overdue=Count("pk", filter=~Q(status=Status.CLOSED) & Q(due_date__lt=today)),
+        overdue=Count("pk", filter=ActionQuerySet.overdue_q(today)),
         due_soon=Count(
             "pk",
             filter=~Q(status=Status.CLOSED)
@@ -150,7 +152,9 @@ def dashboard(actions, inspections, today: dt.date | None = None) -> dict:
     return {
         "totals": totals,
         "status": figure_rows(status, dict(Status.choices), "status", order=list(Status.values)),
-        "rag": figure_rows(rag, dict(RAG.choices), "rag", order=list(RAG.values)),
+        "rag": figure_rows(
+            rag, {**dict(RAG.choices), "none": "Not rated"}, "rag", order=[*RAG.values, "none"]
+        ),
         "pillar": figure_rows(pillar, dict(Pillar.choices), "pillar"),
         "question": figure_rows(question, {}, "question"),
         "theme": figure_rows(theme, dict(Theme.choices), "theme"),

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from api.filters import IdFilter
+from ui.search import matches
 
 from .models import (
     Finding,
@@ -82,9 +83,7 @@ class FindingFilter(django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(text__icontains=value) | Q(reference__iexact=value) | Q(section__icontains=value)
-        )
+        return queryset.filter(matches(["text", "section"], value) | Q(reference__iexact=value))
 
     def filter_unallocated(self, queryset, name, value):
         waiting = Finding.objects.awaiting_allocation().values("pk")

@@ -52,6 +52,8 @@ def due_text(action):
         return "No due date"
     if not action.is_open:
         return "Closed"
+    if action.status == "submitted":
+        return "Waiting for the board's decision"
     if days < 0:
         n = -days
         return format_html(

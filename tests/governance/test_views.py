@@ -232,6 +232,37 @@ def test_dashboard_figures_come_from_the_data(client, coordinator, inspection, f
     assert f["inspections"][0]["response_due"] == inspection.response_due
 
 
+def test_the_dashboard_rag_breakdown_counts_actions_not_yet_rated(client, coordinator, finding):
+    ActionFactory(finding=finding, status="in_progress", rag="red")
+    ActionFactory.create_batch(2, finding=finding, rag="")
+    client.force_login(coordinator)
+    response = client.get(reverse("governance:dashboard"))
+    rows = {r["label"]: (r["value"], r["param"]) for r in response.context["f"]["rag"]}
+    assert rows["Not rated"] == (2, "rag=none")
+    assert rows["Red"] == (1, "rag=red")
+    listed = client.get(reverse("actions:list") + "?rag=none")
+    assert len(listed.context["page"].object_list) == 2
+
+
+def test_a_submitted_action_shows_no_overdue_and_no_ask_for_more_time(
+    client, owner, overseen_action
+):
+    from actions.models import Action
+
+    Action.objects.filter(pk=overseen_action.pk).update(
+        status="submitted", due_date=timezone.localdate() - dt.timedelta(days=5)
+    )
+    client.force_login(owner)
+    text = client.get(reverse("actions:detail", args=[overseen_action.pk])).text
+    assert "overdue" not in text.lower()
+    assert "Ask for more time" not in text
+    assert "Waiting for the board" in text
+    assert client.get(reverse("governance:extension", args=[overseen_action.pk])).status_code in {
+        403,
+        404,
+    }
+
+
 def test_the_dashboard_leaves_out_other_forces(client, outsider, action):
     client.force_login(outsider)
     assert client.get(reverse("governance:dashboard")).context["f"]["totals"]["total"] == 0
