@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from ui.forms import GDSForm, date_field, to_date
@@ -115,8 +116,11 @@ class EvidenceForm(GDSForm):
     def __init__(self, *args, action: Action, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["effective_date"] = date_field(
-            "Effective date", hint="The date the evidence applies from. For example, 27 3 2020"
+            "Effective date",
+            hint="The date the evidence applies from: today unless you change it. For "
+            "example, 27 3 2020",
         )
+        self.fields["effective_date"].initial = timezone.localdate()
         self.order_fields(["file", "url", "description", "effective_date", "marking"])
         self.fields["supersedes"].queryset = action.evidence.current()
         self.action = action
@@ -136,12 +140,28 @@ class EvidenceForm(GDSForm):
             self.add_error("file", "Choose a file to upload or enter a link (one of them)")
         return data
 
+    def ask_for_the_file_again(self) -> None:
+        """A browser never keeps a chosen file when the page comes back with an error,
+        so say so, by name, rather than let the upload go missing unnoticed."""
+        upload = self.files.get("file") if self.files else None
+        if self.errors and upload and "file" not in self.errors:
+            self.add_error(
+                "file",
+                f"Choose the file again: you chose “{upload.name}”, but it is not kept "
+                "when something else on the page needs correcting",
+            )
 
-def force_members(force_id: int):
-    """Active users who belong to a force, for owner pick-lists."""
+
+def force_members(force_id: int, *, keep=None):
+    """Active action owners of a force, for owner pick-lists (and keep, the action's
+    current owner, so editing never drops them). Auditors and board members who own
+    nothing are not offered."""
+    owners = Q(memberships__force_id=force_id, memberships__role="owner")
+    if keep is not None:
+        owners |= Q(pk=keep)
     return (
         get_user_model()
-        .objects.filter(is_active=True, memberships__force_id=force_id)
+        .objects.filter(owners, is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -197,7 +217,9 @@ class ActionForm(GDSForm):
         self.action = action
         # Editing needs the version it was based on, so a stale save is refused.
         self.fields["version"].required = action is not None
-        self.fields["owner"].queryset = force_members(force_id)
+        self.fields["owner"].queryset = force_members(
+            force_id, keep=action.owner_id if action is not None else None
+        )
         self.fields["start_date"] = date_field("Start date", required=False)
         self.fields["due_date"] = date_field(
             "Due date", hint="The date agreed for the work to be finished. For example, 31 3 2021"

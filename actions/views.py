@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods
 
 from audit.models import Event
@@ -17,6 +16,7 @@ from forces.roles import can_manage_force, force_ids_for
 from inspections.forms import FindingOversightForm, InspectorateForm
 from inspections.models import Finding, Inspection
 from inspections.rules import can_import_national
+from ui.files import download_name
 
 from . import rules
 from .filters import ActionFilter
@@ -171,6 +171,8 @@ def evidence_create(request, pk):
         else:
             messages.success(request, "The evidence was added.")
             return redirect(action)
+    if form.is_bound:
+        form.ask_for_the_file_again()
     return render(request, "actions/evidence_form.html", {"action": action, "form": form})
 
 
@@ -191,7 +193,7 @@ def evidence_download(request, pk):
             summary=f"Evidence downloaded: {evidence.audit_label}",
             sha256=evidence.sha256,
         )
-    name = get_valid_filename(evidence.original_name) or f"evidence-{evidence.pk}"
+    name = download_name(evidence.original_name, f"evidence-{evidence.pk}")
     # Streamed from the file store through the storage API (any app server, any store).
     handle = evidence.file.open("rb")
     response = FileResponse(

@@ -41,6 +41,7 @@ MANIFEST_HEADERS = [
     "SHA-256 recorded at upload",
     "SHA-256 of the file in this pack",
     "Check",
+    "Original file name",
 ]
 
 

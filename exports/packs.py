@@ -200,6 +200,7 @@ class EvidencePack:
                 "",
                 "",
                 entry.check,
+                "",
             ]
         return [
             entry.path,
@@ -220,6 +221,8 @@ class EvidencePack:
             item.sha256,
             entry.actual_sha256,
             entry.check,
+            # The name it was uploaded with, as the uploader wrote it (the path is made safe).
+            item.original_name,
         ]
 
     # --- audit trail ---------------------------------------------------------------

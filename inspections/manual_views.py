@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import Event
 from forces.roles import can_manage_force
+from ui.files import download_name
 
 from .forms import FindingForm, InspectionForm, SourceForm, WithdrawForm
 from .models import Finding, Inspection, InspectionSource, StaleFinding
@@ -118,7 +118,7 @@ def source_download(request, pk):
     response = FileResponse(
         source.file.open("rb"),
         as_attachment=True,
-        filename=get_valid_filename(source.name) or f"source-{source.pk}",
+        filename=download_name(source.name, f"source-{source.pk}"),
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -11,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods
 
 from actions.models import ConcurrentEdit
@@ -19,6 +18,7 @@ from audit.models import Event
 from forces.roles import can_manage_force, force_ids_for
 from inspections.models import Inspection
 from inspections.rules import managed_forces
+from ui.files import download_name
 
 from .fields import FIELDS, guess_mapping
 from .forms import MappingForm, PlanUploadForm
@@ -229,7 +229,7 @@ def plan_file(request, pk):
     response = FileResponse(
         upload.file.open("rb"),
         as_attachment=True,
-        filename=get_valid_filename(upload.name) or f"action-plan-{upload.pk}",
+        filename=download_name(upload.name, f"action-plan-{upload.pk}"),
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -14,3 +14,12 @@ def test_long_text_is_cut_at_a_word_with_an_ellipsis():
 
 def test_one_long_word_is_cut_inside_it():
     assert clip("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_a_download_name_keeps_accents_and_spaces_but_no_folders():
+    from ui.files import download_name
+
+    assert download_name("Debrief procedure (révisé).pdf", "x") == "Debrief procedure (révisé).pdf"
+    assert download_name("..\\..\\secret/passwd", "x") == "passwd"
+    assert download_name('a"b<c>.pdf', "x") == "abc.pdf"
+    assert download_name("\x00\x07", "fallback") == "fallback"

@@ -3,6 +3,7 @@
 Evidence uploads (actions), source documents (inspections) and action plans (plans) all
 ask here, so a file is judged the same way wherever it comes in."""
 
+import unicodedata
 import zipfile
 
 import filetype
@@ -54,3 +55,15 @@ def zip_family(upload) -> str | None:
     finally:
         upload.seek(0)
     return None
+
+
+def download_name(name: str, fallback: str) -> str:
+    """The name a file was uploaded with, for Content-Disposition: accents, spaces and
+    brackets kept (FileResponse writes RFC 6266 filename* for them); only what could
+    point elsewhere, break the header or not be saved on Windows is removed (folders,
+    control characters, and " < > : | ? *)."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        c for c in name if unicodedata.category(c)[0] != "C" and c not in '"<>:|?*'
+    ).strip(" .")
+    return name[:200] or fallback

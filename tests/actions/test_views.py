@@ -385,3 +385,69 @@ def test_someone_who_owns_nothing_is_shown_where_to_start(client, board_member, 
     response = client.get(reverse("actions:home"))
     assert "Where to start" in response.text
     assert reverse("governance:review") in response.text
+
+
+def test_a_downloaded_file_keeps_its_original_name(client, auditor, action):
+    from urllib.parse import quote
+
+    evidence = EvidenceFactory(action=action, original_name="Debrief procedure (révisé).pdf")
+    client.force_login(auditor)
+    response = client.get(reverse("actions:evidence_download", args=[evidence.pk]))
+    header = response["Content-Disposition"]
+    assert f"filename*=utf-8''{quote('Debrief procedure (révisé).pdf')}" in header
+    assert "Debrief_procedure" not in header
+
+
+def test_the_evidence_form_suggests_today_as_the_effective_date(client, owner, action):
+    client.force_login(owner)
+    response = client.get(reverse("actions:evidence_add", args=[action.pk]))
+    today = timezone.localdate()
+    form = response.context["form"]
+    assert form["effective_date"].value() == today or form.initial.get("effective_date") == today
+    assert f'value="{today.year}"' in response.text
+
+
+def test_the_evidence_form_asks_for_the_file_again_by_name(client, owner, action):
+    client.force_login(owner)
+    response = _evidence_post(client, action, SimpleUploadedFile("policy.pdf", PDF), description="")
+    assert "Enter a description of the evidence" in response.text
+    assert "Choose the file again: you chose “policy.pdf”" in response.text
+    assert not Evidence.objects.exists()
+
+
+def test_the_owner_list_offers_owners_not_auditors_or_board_members(
+    client, coordinator, finding, owner, auditor, board_member
+):
+    client.force_login(coordinator)
+    response = client.get(reverse("actions:create", args=[finding.pk]))
+    offered = set(response.context["form"].fields["owner"].queryset)
+    assert owner in offered
+    assert auditor not in offered and board_member not in offered
+
+
+def test_the_review_tab_is_only_for_those_who_review(client, owner, board_member, board):
+    client.force_login(owner)
+    assert reverse("governance:review") not in client.get(reverse("actions:home")).text
+    client.force_login(board_member)
+    assert reverse("governance:review") in client.get(reverse("actions:home")).text
+
+
+def test_the_menu_widens_on_a_1280px_screen_so_it_does_not_wrap():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
+    wide = css.split("@media (min-width: 80em)", 1)[1].split("}\n}", 1)[0]
+    assert "max-width: 1200px" in wide and "white-space: nowrap" in wide
+
+
+def test_the_filters_fold_on_a_narrow_screen_so_the_list_comes_first(client, owner):
+    from pathlib import Path
+
+    client.force_login(owner)
+    text = client.get(reverse("actions:list")).text
+    assert '<details class="govuk-details app-filter-details" data-app-filters open>' in text
+    assert "js/filters" in text
+    script = (Path(__file__).resolve().parents[2] / "static/js/filters.js").read_text()
+    assert 'matchMedia("(max-width: 40.0525em)")' in script and "panel.open = false" in script
+    with_error = client.get(reverse("actions:list") + "?owner=999999")
+    assert "data-app-keep-open" in with_error.text

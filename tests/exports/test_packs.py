@@ -155,6 +155,7 @@ def test_sensitive_evidence_is_withheld_from_those_who_may_not_see_it_and_listed
     (row,) = manifest(archive)
     assert row["Check"] == WITHHELD
     assert row["Path in pack"] == "" and row["Evidence ID"] == str(secret.pk)
+    assert row["Original file name"] == ""  # a withheld item's name is withheld too
     assert not any("informant" in name for name in archive.namelist())
     index = archive.read("index.html").decode()
     assert "1 OFFICIAL-SENSITIVE item(s) were left out" in index
@@ -165,6 +166,7 @@ def test_sensitive_evidence_is_withheld_from_those_who_may_not_see_it_and_listed
     client.force_login(auditor)
     (row,) = manifest(_inspection_pack(client, inspection))
     assert row["Check"] == OK
+    assert row["Original file name"] == "informant-log.pdf"
 
 
 def test_a_pack_download_is_an_audit_event(client, auditor, force, inspection, evidence):
