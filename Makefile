@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 GOVUK := static/govuk
 GOVUK_STAMP := $(GOVUK)/.built
 HOST ?= 127.0.0.1:8000
+# Links in the emails the demo sends point where it serves (unless SITE_URL is set).
+SITE_URL ?= http://$(HOST)
 
 .PHONY: run test install frontend demo lint format check clean serve static azurite
 
@@ -40,22 +42,22 @@ $(GOVUK_STAMP): package.json package-lock.json
 frontend: $(GOVUK_STAMP)
 
 demo: install frontend
-	$(PY) manage.py migrate --no-input
+	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
 
 # The reminders run once (idempotent) and the task worker sends their emails in the
 # background; the console email backend writes them to var/worker.log. The worker
 # stops with the server.
 run: demo
-	$(PY) manage.py send_reminders
-	$(PY) manage.py send_digests
+	SITE_URL=$(SITE_URL) $(PY) manage.py send_reminders
+	SITE_URL=$(SITE_URL) $(PY) manage.py send_digests
 	@mkdir -p var
-	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	@SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py demo_logins --url http://$(HOST)/; \
 	echo "Reminder emails the demo sends are written to var/worker.log"; \
 	echo "Two-factor is off for the demo (REQUIRE_2FA=false); production refuses that."; \
-	REQUIRE_2FA=false $(PY) manage.py runserver $(HOST)
+	SITE_URL=$(SITE_URL) REQUIRE_2FA=false $(PY) manage.py runserver $(HOST)
 
 test: install static
 	$(PY) -m pytest -q

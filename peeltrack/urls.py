@@ -21,8 +21,12 @@ def not_offered(request, *args, **kwargs):
 
 
 urlpatterns = [
+    # Signing out is a POST (a link must not sign anyone out). Opened in a browser, these
+    # addresses go to allauth's page, which asks "Sign out of PEELtrack?" with a button.
+    path("admin/logout/", RedirectView.as_view(pattern_name="account_logout")),
     path("admin/", admin.site.urls),
     path("login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("logout/", RedirectView.as_view(pattern_name="account_logout")),
     path("accounts/signup/", not_offered),
     path("accounts/email/", not_offered),
     path("accounts/3rdparty/", not_offered),

@@ -54,3 +54,39 @@ def test_make_run_serves_the_demo_with_two_factor_off():
 
     makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
     assert "REQUIRE_2FA=false $(PY) manage.py runserver" in makefile
+
+
+def _make_run_commands(*args) -> list[str]:
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in __import__("os").environ.items() if k != "SITE_URL"}
+    out = subprocess.run(
+        ["make", "-n", "run", *args], cwd=root, capture_output=True, text=True, env=env
+    )
+    return out.stdout.splitlines()
+
+
+def test_make_run_links_emails_to_the_host_it_serves():
+    lines = _make_run_commands("HOST=127.0.0.1:8123")
+    for command in ("send_reminders", "db_worker", "runserver"):
+        [line] = [line for line in lines if f"manage.py {command}" in line]
+        assert "SITE_URL=http://127.0.0.1:8123 " in line, command
+
+
+def test_make_run_migrates_quietly():
+    [line] = [line for line in _make_run_commands() if "manage.py migrate" in line]
+    assert "-v 0" in line
+
+
+def test_the_licence_is_an_spdx_expression():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "MIT"
+    assert "setuptools>=77" in project["build-system"]["requires"][0]

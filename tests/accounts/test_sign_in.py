@@ -104,3 +104,12 @@ def test_the_old_sign_in_address_still_works(client):
 def test_pages_people_do_not_need_are_not_offered(client, owner, path):
     client.force_login(owner)
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/logout/", "/admin/logout/", "/accounts/logout/"])
+def test_signing_out_opened_in_a_browser_asks_to_confirm(client, owner, path):
+    client.force_login(owner)
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert "Sign out of PEELtrack?" in response.text
+    assert response.wsgi_request.user.is_authenticated  # a GET signs nobody out
