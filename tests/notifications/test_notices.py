@@ -250,3 +250,13 @@ def test_a_board_notice_never_reaches_another_forces_board(overseen_action, owne
     BoardFactory(force=other_force, members=[stranger])
     submitted(overseen_action, owner)
     assert not Notification.objects.filter(recipient=stranger).exists()
+
+
+def test_your_account_links_to_the_email_preference(client, owner):
+    from django.urls import reverse
+
+    client.force_login(owner)
+    text = client.get(reverse("account-security")).text
+    assert reverse("notifications:preferences") in text
+    preferences = client.get(reverse("notifications:preferences")).text
+    assert "What PEELtrack tells you as it happens" in preferences
