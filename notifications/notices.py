@@ -95,14 +95,7 @@ def _store(people, rule, key, force_id, subject, body, action, url, line, batch_
     for person in people:
         for channel in (Channel.IN_APP, Channel.EMAIL):
             dedupe = f"{rule}:{key}:u{person.pk}:{channel}"
-            existing = Notification.objects.select_for_update().filter(dedupe_key=dedupe).first()
-            if existing is not None:
-                if line and (channel == Channel.IN_APP or existing.status == Delivery.PENDING):
-                    existing.items += 1
-                    existing.body = f"{existing.body}\n{line}"
-                    existing.subject = batch_subject(existing.items)[:250]
-                    existing.read_at = None
-                    existing.save(update_fields=["items", "body", "subject", "read_at"])
+            if _add_to_batch(dedupe, channel, line, batch_subject):
                 continue
             notification = Notification(
                 recipient=person,
@@ -125,15 +118,34 @@ def _store(people, rule, key, force_id, subject, body, action, url, line, batch_
             elif person.pk in immediate:
                 notification.queued_at = now
             try:
-                # A savepoint: a notice stored meanwhile by someone else is not an error.
+                # A savepoint: a notice stored meanwhile by someone else is not an error;
+                # a batched one gets this event's line added instead.
                 with transaction.atomic():
                     notification.save()
             except IntegrityError:
+                _add_to_batch(dedupe, channel, line, batch_subject)
                 continue
             stored.append(notification)
             if notification.queued_at is not None:
                 transaction.on_commit(lambda pk=notification.pk: _queue(pk), robust=True)
     return stored
+
+
+def _add_to_batch(dedupe: str, channel: str, line: str, batch_subject) -> bool:
+    """Add line to the stored notice with this key; False when there is none yet.
+
+    The row is locked while it is changed, so two events at once both get their line.
+    An email already sent is left as it went: the notice in the app shows the rest."""
+    existing = Notification.objects.select_for_update().filter(dedupe_key=dedupe).first()
+    if existing is None:
+        return False
+    if line and (channel == Channel.IN_APP or existing.status == Delivery.PENDING):
+        existing.items += 1
+        existing.body = f"{existing.body}\n{line}"
+        existing.subject = batch_subject(existing.items)[:250]
+        existing.read_at = None
+        existing.save(update_fields=["items", "body", "subject", "read_at"])
+    return True
 
 
 # --- the owner's action --------------------------------------------------------------------

@@ -260,3 +260,23 @@ def test_your_account_links_to_the_email_preference(client, owner):
     assert reverse("notifications:preferences") in text
     preferences = client.get(reverse("notifications:preferences")).text
     assert "What PEELtrack tells you as it happens" in preferences
+
+
+def test_a_batched_email_already_sent_is_not_sent_again(
+    commit, finding, board, board_member, owner, teammate
+):
+    from tests.factories import ActionFactory
+
+    finding.board = board
+    finding.save()
+    first = ActionFactory(finding=finding, owner=owner)
+    commit(submitted, first, owner)
+    assert len(emails_to(board_member)) == 1
+    second = ActionFactory(finding=finding, owner=teammate)
+    commit(submitted, second, teammate)
+    assert len(emails_to(board_member)) == 1  # one notice a day: the app shows the rest
+    notice = inbox(board_member, rule=Rule.FOR_DECISION).get()
+    assert (notice.items, notice.read_at) == (2, None)
+    assert second.title in notice.body
+    email = Notification.objects.get(recipient=board_member, channel="email")
+    assert (email.status, email.items) == ("sent", 1)
