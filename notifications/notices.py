@@ -336,18 +336,3 @@ def on_finding_added(*, finding, by, **kwargs) -> None:
         line=f"- {finding.reference}: {clip(finding.text, 120)}",
         batch_subject=subject,
     )
-
-
-EVENT_RULES = frozenset(
-    {
-        Rule.ALLOCATED,
-        Rule.REALLOCATED,
-        Rule.RETURNED,
-        Rule.SIGNED_OFF,
-        Rule.REOPENED,
-        Rule.EXTENSION_APPROVED,
-        Rule.EXTENSION_REJECTED,
-        Rule.FOR_DECISION,
-        Rule.TO_ALLOCATE,
-    }
-)
