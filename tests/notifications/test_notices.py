@@ -280,3 +280,25 @@ def test_a_batched_email_already_sent_is_not_sent_again(
     assert second.title in notice.body
     email = Notification.objects.get(recipient=board_member, channel="email")
     assert (email.status, email.items) == ("sent", 1)
+
+
+def test_the_same_event_heard_twice_is_stored_once(action, owner, coordinator, teammate):
+    from notifications import notices
+
+    action.edit(by=coordinator, changes={"owner": teammate})
+    notices.on_allocated(action=action, by=coordinator, owner=teammate, previous=owner)
+    assert Notification.objects.filter(recipient=teammate, rule=Rule.ALLOCATED).count() == 2
+    assert inbox(teammate, rule=Rule.ALLOCATED).count() == 1  # one in the app, one email
+
+
+def test_a_board_member_who_left_or_was_deactivated_hears_nothing(
+    overseen_action, owner, board_member, force
+):
+    gone = UserFactory(username="gone")
+    MembershipFactory(user=gone, force=force, role="board_member")
+    overseen_action.finding.board.members.add(gone)
+    gone.is_active = False
+    gone.save()
+    Membership.objects.filter(user=board_member).delete()  # left the force, seat not yet
+    submitted(overseen_action, owner)
+    assert not Notification.objects.filter(recipient__in=[gone, board_member]).exists()
