@@ -39,7 +39,7 @@ ENDPOINTS = {
 
 # Said of an owner id that is not an active member of the force, whether the id belongs to
 # someone in another force or to nobody: the answer must not tell the two apart.
-NOT_A_MEMBER = "Choose someone who belongs to the action's force: see /api/v1/people/."
+NOT_A_MEMBER = "Choose an action owner of the action's force: see /api/v1/people/."
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -120,7 +120,7 @@ class ActionFieldsSerializer(serializers.Serializer):
         allow_null=True,
         required=False,
         default=None,
-        help_text="A user id: someone who belongs to the action's force (see /people/).",
+        help_text="A user id: an action owner of the action's force (see /people/).",
         error_messages={"does_not_exist": NOT_A_MEMBER, "incorrect_type": NOT_A_MEMBER},
     )
     team = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -133,12 +133,13 @@ class ActionFieldsSerializer(serializers.Serializer):
         self.fields["owner"].queryset = self.owner_choices()
 
     def owner_choices(self):
-        """Who may own the action: the active members of its force (context "force_id"),
-        as on the edit page; without one, of the requester's forces. Anyone else answers
-        like an id that does not exist."""
+        """Who may own the action: the active action owners of its force (context
+        "force_id"), and its current owner (context "keep_owner"), as on the edit page;
+        without one, of the requester's forces. Anyone else answers like an id that does
+        not exist."""
         force_id = self.context.get("force_id")
         if force_id is not None:
-            return force_members(force_id)
+            return force_members(force_id, keep=self.context.get("keep_owner"))
         user = request_user(self)
         if user is None:
             return get_user_model().objects.none()
@@ -180,6 +181,13 @@ class ActionEditSerializer(ActionFieldsSerializer):
         max_value=MAX_INT,
         required=False,
         help_text="The action's version you are changing (or send it as If-Match). Required.",
+    )
+    due_date_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Why the due date is changing: required when due_date changes, and kept "
+        "in the action's history.",
     )
 
 

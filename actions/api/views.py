@@ -51,6 +51,7 @@ def checked_by_action_form(*, force_id: int, action: Action | None, values: dict
     # The API checks the version itself (expected_version, stale_refused): the form is
     # given the action's current one.
     data["version"] = action.version if action is not None else ""
+    data["due_date_reason"] = values.get("due_date_reason") or ""
     for name in ("start_date", "due_date"):
         day = values.get(name)
         parts = (day.day, day.month, day.year) if day else ("", "", "")
@@ -166,20 +167,28 @@ class ActionViewSet(ReadOnlyViewSet):
         data = s.ActionEditSerializer(
             data=request.data,
             partial=True,
-            context={**self.get_serializer_context(), "force_id": action.force_id},
+            context={
+                **self.get_serializer_context(),
+                "force_id": action.force_id,
+                "keep_owner": action.owner_id,
+            },
         )
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
+        reason = changes.pop("due_date_reason", "")
         expected, by_header = expected_version(request, changes.pop("version", None), True)
         current = {name: getattr(action, name) for name in s.ActionFieldsSerializer().fields}
         with stale_refused(self, action, expected, by_header):
             fields = checked_by_action_form(
-                force_id=action.force_id, action=action, values={**current, **changes}
+                force_id=action.force_id,
+                action=action,
+                values={**current, **changes, "due_date_reason": reason},
             )
             action.edit(
                 by=request.user,
                 changes={k: v for k, v in fields.items() if k in changes},
                 expected_version=expected,
+                reason=reason,
             )
         return self._respond(self._fresh(action.pk))
 

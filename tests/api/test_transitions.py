@@ -352,6 +352,19 @@ def test_an_edit_changes_only_what_is_sent(api, coordinator, action):
     assert Event.objects.get(verb="action.edit").changes == {"team": ["", "Vetting unit"]}
 
 
+def test_moving_the_due_date_needs_a_reason_as_on_the_edit_page(api, coordinator, action):
+    later = (action.due_date + dt.timedelta(days=14)).isoformat()
+    url = f"/api/v1/actions/{action.pk}/"
+    refused = api(coordinator).patch(url, {"due_date": later, "version": 1}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["due_date_reason"] == ["Enter why the due date is changing"]
+    saved = api(coordinator).patch(
+        url, {"due_date": later, "due_date_reason": "Agreed.", "version": 1}, format="json"
+    )
+    assert saved.status_code == 200
+    assert Event.objects.get(verb="action.edit").data["note"] == "Agreed."
+
+
 def test_an_unchanged_past_due_date_may_stay(api, coordinator, action):
     Action.objects.filter(pk=action.pk).update(due_date=dt.date(2020, 1, 1))
     response = api(coordinator).patch(
