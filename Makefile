@@ -20,7 +20,8 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	# -qq: errors only; setuptools' notes about editable installs are not for the user.
+	$(PY) -m pip install --quiet --quiet -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
