@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods
 
+from accounts import security
 from audit.models import Event
 from forces.roles import can_manage_force, force_ids_for
 from inspections.forms import FindingOversightForm, InspectorateForm
@@ -168,6 +169,10 @@ def evidence_create(request, pk):
         else:
             messages.success(request, "The evidence was added.")
             return redirect(action)
+    if request.method == "POST":
+        security.record_refused_uploads(
+            request, force_id=action.force_id, where="evidence", action=action.pk
+        )
     return render(request, "actions/evidence_form.html", {"action": action, "form": form})
 
 

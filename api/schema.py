@@ -44,6 +44,11 @@ class AutoSchema(BaseAutoSchema):
             errors["404"] = "Not found, or in a force you do not belong to (or past the last page)."
         if "requestBody" in operation:
             errors["415"] = "The body's content type is not accepted."
+            if "multipart/form-data" in operation["requestBody"].get("content", {}):
+                errors["503"] = (
+                    "The uploaded file could not be checked for viruses just now, so nothing "
+                    "was stored: try again later."
+                )
         for code, description in errors.items():
             if code not in responses:
                 responses[code] = self._error(ErrorSerializer, code, description)
