@@ -134,15 +134,29 @@ def _archive_refusal(name: str, why: str) -> UnsafeUpload:
 
 # --- PDFs ------------------------------------------------------------------------------
 
-# Names of active content, as written in the file: a name may spell any byte as #xx.
+# Names of active content. In the file a name may spell any of its bytes as #xx.
 ACTIVE_NAMES = {
-    b"/javascript": "JavaScript",
-    b"/js": "JavaScript",
-    b"/launch": "an action that starts a program",
-    b"/embeddedfile": "embedded files",
-    b"/embeddedfiles": "embedded files",
+    "JavaScript": "JavaScript",
+    "JS": "JavaScript",
+    "Launch": "an action that starts a program",
+    "EmbeddedFiles": "embedded files",
+    "EmbeddedFile": "embedded files",
 }
-PDF_NAME = re.compile(rb"/(?:[A-Za-z]|#[0-9A-Fa-f]{2}){2,20}(?=[\s/<>\[\]()%{}]|$)")
+
+
+def _spelt_any_way(name: str) -> bytes:
+    return b"".join(
+        b"(?:%s|#(?i:%s))" % (re.escape(c.encode()), f"{ord(c):02x}".encode()) for c in name
+    )
+
+
+# One compiled pattern, run by the regex engine over each chunk: only these names match,
+# so a document full of ordinary names costs no Python work per name.
+ACTIVE_NAME = re.compile(
+    rb"/(?:"
+    + b"|".join(_spelt_any_way(n) for n in sorted(ACTIVE_NAMES, key=len, reverse=True))
+    + rb")(?=[\s/<>\[\]()%{}])"
+)
 
 
 def check_pdf(upload, name: str) -> None:
@@ -170,10 +184,9 @@ def _active_names_in_bytes(upload) -> str | None:
     try:
         for chunk in iter(lambda: upload.read(PDF_SCAN_CHUNK), b""):
             block = tail + chunk
-            for match in PDF_NAME.finditer(block):
-                token = _decode_name(match.group()).lower()
-                if token in ACTIVE_NAMES:
-                    return ACTIVE_NAMES[token]
+            match = ACTIVE_NAME.search(block)
+            if match:
+                return ACTIVE_NAMES[_decode_name(match.group())[1:].decode()]
             tail = block[-64:]  # a name split across two chunks
     finally:
         upload.seek(0)
