@@ -29,7 +29,13 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EMAIL_HOST": "smtp.internal",
 }
-OURS = set(PRODUCTION) | {"DEBUG", "MEDIA_ROOT", "LOG_FORMAT", "DJANGO_SETTINGS_MODULE"}
+OURS = set(PRODUCTION) | {
+    "DEBUG",
+    "MEDIA_ROOT",
+    "LOG_FORMAT",
+    "DJANGO_SETTINGS_MODULE",
+    "CLAMAV_ENABLED",
+}
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
