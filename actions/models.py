@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -808,6 +808,16 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
         verbose_name_plural = "evidence"
+        constraints = [
+            # One file once per action, whichever version it was: a new version is a
+            # different file. Checked by evidence_add first for a clear message; this
+            # holds when two identical uploads race (the loser is refused, not stored).
+            models.UniqueConstraint(
+                fields=["action", "sha256"],
+                condition=models.Q(kind="file"),
+                name="evidence_file_once_per_action",
+            ),
+        ]
 
     def __str__(self):
         return self.original_name or self.url or self.description[:60]
@@ -852,40 +862,77 @@ def evidence_add(
     fields = {}
     if upload:
         fields = inspect_upload(upload)
-        twin = action.evidence.filter(sha256=fields["sha256"]).first()
+        twin = action.evidence.filter(kind=Evidence.Kind.FILE, sha256=fields["sha256"]).first()
         if twin is not None:
-            raise ValidationError(
-                {
-                    "file": f"This file is already attached as “{twin.name}” "
-                    f"(uploaded {twin.uploaded_at:%d %B %Y})."
-                }
-            )
-    with transaction.atomic():
-        evidence = Evidence(
-            action=action,
-            kind=Evidence.Kind.FILE if upload else Evidence.Kind.LINK,
-            url=url,
-            description=description.strip(),
+            raise _already_attached(twin)
+    try:
+        return _evidence_save(
+            action,
+            by,
+            fields,
+            upload,
+            url,
+            supersedes,
+            description=description,
             effective_date=effective_date,
             marking=marking,
-            uploaded_by=by,
-            supersedes=supersedes,
-            **fields,
         )
-        if upload:
-            evidence.file.save(fields["sha256"][:12], upload, save=False)
-        evidence.save()
-        summary = f"Evidence added: {evidence.audit_label}"
-        if supersedes is not None:
-            summary = f"New version of “{supersedes.audit_label}”: {evidence.audit_label}"
-        Event.record(
-            by,
-            "evidence.add",
-            evidence,
-            summary=summary,
-            sha256=evidence.sha256,
-            size=evidence.size,
-            marking=evidence.marking,
-            supersedes=supersedes.pk if supersedes else None,
-        )
+    except IntegrityError:
+        # Two uploads of one file (or two new versions of one item) at the same moment:
+        # the database let one through; this one is refused like any duplicate.
+        twin = action.evidence.filter(kind=Evidence.Kind.FILE, sha256=fields.get("sha256")).first()
+        if upload and twin is not None:
+            raise _already_attached(twin) from None
+        raise ValidationError(
+            {
+                "supersedes": "That evidence was given a new version a moment ago. Check the "
+                "action's evidence and try again."
+            }
+        ) from None
+
+
+def _already_attached(twin: Evidence) -> ValidationError:
+    return ValidationError(
+        {
+            "file": f"This file is already attached as “{twin.name}” "
+            f"(uploaded {twin.uploaded_at:%d %B %Y})."
+        }
+    )
+
+
+def _evidence_save(action, by, fields, upload, url, supersedes, **details) -> Evidence:
+    """Store the file and its row in one transaction; a refused row leaves no file behind."""
+    evidence = Evidence(
+        action=action,
+        kind=Evidence.Kind.FILE if upload else Evidence.Kind.LINK,
+        url=url,
+        description=details["description"].strip(),
+        effective_date=details["effective_date"],
+        marking=details["marking"],
+        uploaded_by=by,
+        supersedes=supersedes,
+        **fields,
+    )
+    try:
+        with transaction.atomic():
+            if upload:
+                evidence.file.save(fields["sha256"][:12], upload, save=False)
+            evidence.save()
+            summary = f"Evidence added: {evidence.audit_label}"
+            if supersedes is not None:
+                summary = f"New version of “{supersedes.audit_label}”: {evidence.audit_label}"
+            Event.record(
+                by,
+                "evidence.add",
+                evidence,
+                summary=summary,
+                sha256=evidence.sha256,
+                size=evidence.size,
+                marking=evidence.marking,
+                supersedes=supersedes.pk if supersedes else None,
+            )
+    except BaseException:
+        if evidence.file:
+            evidence.file.delete(save=False)  # the row was not kept, so neither is its file
+        raise
     return evidence

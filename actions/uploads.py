@@ -1,4 +1,4 @@
-"""Evidence file checks: size, type from content (not just the name), and SHA-256."""
+"""Evidence file checks: size, type from content (not just the name), safety, and SHA-256."""
 
 import hashlib
 from pathlib import PurePath
@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from ui.files import HEAD_BYTES, content_family
+from ui.upload_safety import check_upload
 
 # extension -> (family, content type stored and sent on download)
 ACCEPTED = {
@@ -74,6 +75,7 @@ def inspect_upload(upload) -> dict:
             f"file. Upload the original {extension[1:].upper()} file.",
             code="mismatch",
         )
+    check_upload(upload)  # archive bombs, active PDFs, viruses (ui/upload_safety.py)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

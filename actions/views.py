@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts import security
 from audit.models import Event
 from forces.roles import can_manage_force, force_ids_for
 from inspections.forms import FindingOversightForm, InspectorateForm
@@ -171,6 +172,10 @@ def evidence_create(request, pk):
         else:
             messages.success(request, "The evidence was added.")
             return redirect(action)
+    if request.method == "POST":
+        security.record_refused_uploads(
+            request, force_id=action.force_id, where="evidence", action=action.pk
+        )
     if form.is_bound:
         form.ask_for_the_file_again()
     return render(request, "actions/evidence_form.html", {"action": action, "form": form})

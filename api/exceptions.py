@@ -30,6 +30,14 @@ class Conflict(exceptions.APIException):
         self.extra = extra or {}
 
 
+class Unavailable(exceptions.APIException):
+    """Something the request needs (the virus scanner) cannot answer now: try again later."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+    default_detail = "The service is unavailable just now. Try again later."
+
+
 class PreconditionFailed(Conflict):
     """As Conflict, when the version came in an If-Match header."""
 

@@ -1,8 +1,10 @@
 """OpenAPI generation: every operation documents the errors it can answer with."""
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 
 from .exceptions import ConflictSerializer, ErrorSerializer
 
@@ -44,6 +46,11 @@ class AutoSchema(BaseAutoSchema):
             errors["404"] = "Not found, or in a force you do not belong to (or past the last page)."
         if "requestBody" in operation:
             errors["415"] = "The body's content type is not accepted."
+            if self._takes_a_file():
+                errors["503"] = (
+                    "The uploaded file could not be checked for viruses just now, so nothing "
+                    "was stored: try again later."
+                )
         for code, description in errors.items():
             if code not in responses:
                 responses[code] = self._error(ErrorSerializer, code, description)
@@ -62,6 +69,15 @@ class AutoSchema(BaseAutoSchema):
                 responses.setdefault(code, self._error(ConflictSerializer, code, description))
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _takes_a_file(self) -> bool:
+        """Whether the request body has a file field (per content type, if so declared)."""
+        declared = self.get_request_serializer()
+        for serializer in declared.values() if isinstance(declared, dict) else [declared]:
+            fields = getattr(force_instance(serializer), "fields", None) or {}
+            if any(isinstance(field, serializers.FileField) for field in fields.values()):
+                return True
+        return False
 
     def _error(self, serializer, code, description):
         response = self._get_response_for_code(serializer, code)

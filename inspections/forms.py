@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from forces.models import Board, Force
 from ui.forms import GDSForm, date_field, to_date
+from ui.upload_safety import check_upload
 
 from .models import (
     FINDING_EDITABLE,
@@ -48,6 +49,7 @@ class ReportUploadForm(GDSForm):
             raise forms.ValidationError(
                 f"The report must be smaller than {filesizeformat(settings.REPORT_MAX_BYTES)}"
             )
+        check_upload(report)  # archive bombs, active PDFs, viruses
         return report
 
 
@@ -283,6 +285,7 @@ class NationalUploadForm(GDSForm):
             raise forms.ValidationError(
                 f"The report must be smaller than {filesizeformat(settings.REPORT_MAX_BYTES)}"
             )
+        check_upload(report)  # archive bombs, active PDFs, viruses
         return report
 
 

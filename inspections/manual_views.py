@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import security
 from audit.models import Event
 from forces.roles import can_manage_force
 from ui.files import download_name
@@ -95,6 +96,13 @@ def source_add(request, pk):
         else:
             messages.success(request, f"“{source.name}” is kept with {inspection.programme}.")
             return redirect(inspection)
+    if request.method == "POST":
+        security.record_refused_uploads(
+            request,
+            force_id=inspection.force_id,
+            where="source document",
+            inspection=inspection.pk,
+        )
     return render(request, "inspections/source_form.html", {"form": form, "inspection": inspection})
 
 

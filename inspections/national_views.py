@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import security
 from forces.models import Force
 
 from .forms import NationalRecommendationForm, NationalReportForm, NationalUploadForm
@@ -91,6 +92,9 @@ def national_import(request):
                 "parsed": parsed,
             }
             return redirect("inspections:national_preview")
+    if request.method == "POST":
+        # A national report belongs to no force: the event is for the back office.
+        security.record_refused_uploads(request, force_id=None, where="national report import")
     return render(request, "inspections/national_upload.html", {"form": form})
 
 

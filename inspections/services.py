@@ -19,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from audit.models import Event, diff
 from forces.roles import can_manage_force
 from ui.files import HEAD_BYTES, content_family
+from ui.upload_safety import check_upload
 
 from .models import (
     Finding,
@@ -80,6 +81,7 @@ def check_source_upload(upload) -> dict:
             f"The file is named “{name}” but its content is not a {extension[1:].upper()} "
             f"file. Upload the original file."
         )
+    check_upload(upload)  # archive bombs, active PDFs, viruses
     return {"name": name[:255], "format": extension[1:]}
 
 

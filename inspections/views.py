@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import security
 from forces.roles import can_manage_force
 
 from .forms import ReportUploadForm
@@ -48,6 +49,11 @@ def import_upload(request):
                 "parsed": parsed,
             }
             return redirect("inspections:preview")
+    if request.method == "POST":
+        force = form.cleaned_data.get("force") or (forces.first() if len(forces) == 1 else None)
+        security.record_refused_uploads(
+            request, force_id=force.pk if force else None, where="inspection report import"
+        )
     return render(request, "inspections/import_upload.html", {"form": form})
 
 

@@ -11,7 +11,7 @@ class PeeltrackConfig(AppConfig):
         except ImportError:
             from django_tasks.signals import task_finished, task_started
 
-        from . import logs
+        from . import checks, logs  # noqa: F401  (checks register themselves)
 
         # One log line per background job, and its id on what the job records.
         task_started.connect(logs.task_started, dispatch_uid="peeltrack.logs.task_started")

@@ -271,6 +271,19 @@ PLAN_MAX_BYTES = env_int("PLAN_MAX_BYTES", 20 * 1024 * 1024)
 REQUEST_MAX_BYTES = env_int(
     "REQUEST_MAX_BYTES", max(EVIDENCE_MAX_BYTES, REPORT_MAX_BYTES, PLAN_MAX_BYTES) + 1024 * 1024
 )
+# Every upload is checked before it is stored (ui/upload_safety.py): an archive (office
+# files are zips) may not expand past these limits, judged without extracting it.
+UPLOAD_ZIP_MAX_BYTES = env_int("UPLOAD_ZIP_MAX_BYTES", 200 * 1024 * 1024)
+UPLOAD_ZIP_MAX_RATIO = env_int("UPLOAD_ZIP_MAX_RATIO", 100)
+UPLOAD_ZIP_MAX_MEMBERS = env_int("UPLOAD_ZIP_MAX_MEMBERS", 5000)
+# ...and scanned by ClamAV's daemon: on unless DEBUG (the demo, the tests), and production
+# warns when it is off (peeltrack/checks.py). CLAMD_HOST (with CLAMD_PORT) for clamd over
+# TCP, otherwise its Unix socket. An upload clamd cannot scan is refused, never kept.
+CLAMAV_ENABLED = env_bool("CLAMAV_ENABLED", not DEBUG)
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "").strip() or "/var/run/clamav/clamd.ctl"
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "").strip()
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
 # Form fields other than files, held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 # Files up to this size stay in memory; larger ones go to an anonymous temporary file

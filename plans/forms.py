@@ -4,6 +4,7 @@ from django import forms
 
 from inspections.models import Inspection
 from ui.forms import GDSForm
+from ui.upload_safety import check_upload
 
 from .fields import FIELDS, check_mapping
 
@@ -41,6 +42,11 @@ class PlanUploadForm(GDSForm):
         if len(forces) == 1:
             self.fields["force"].widget = forms.HiddenInput()
             self.fields["force"].initial = forces[0].pk
+
+    def clean_plan(self):
+        plan = self.cleaned_data["plan"]
+        check_upload(plan)  # a workbook is a zip: archive bombs; and viruses
+        return plan
 
     def clean(self):
         data = super().clean()

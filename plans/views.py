@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import security
 from actions.models import ConcurrentEdit
 from audit.models import Event
 from forces.roles import can_manage_force, force_ids_for
@@ -95,6 +96,11 @@ def plan_upload(request):
                 "rows": len(table.rows),
             }
             return redirect("plans:mapping")
+    if request.method == "POST":
+        force = form.cleaned_data.get("force") or (forces.first() if len(forces) == 1 else None)
+        security.record_refused_uploads(
+            request, force_id=force.pk if force else None, where="action plan upload"
+        )
     uploads = PlanUpload.objects.filter(force__in=forces).select_related("uploaded_by", "force")
     context = {"form": form, "uploads": uploads[:20]}
     return render(request, "plans/upload.html", context)

@@ -29,7 +29,13 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EMAIL_HOST": "smtp.internal",
 }
-OURS = set(PRODUCTION) | {"DEBUG", "MEDIA_ROOT", "LOG_FORMAT", "DJANGO_SETTINGS_MODULE"}
+OURS = set(PRODUCTION) | {
+    "DEBUG",
+    "MEDIA_ROOT",
+    "LOG_FORMAT",
+    "DJANGO_SETTINGS_MODULE",
+    "CLAMAV_ENABLED",
+}
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -147,3 +153,21 @@ def test_the_deployment_checklist_catches_what_an_operator_turns_off():
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
     assert "security.W012" in result.stderr + result.stdout
+
+
+def test_production_warns_when_uploads_are_not_scanned_for_viruses():
+    result = _run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {**PRODUCTION, "CLAMAV_ENABLED": "0"},
+    )
+    assert result.returncode != 0
+    assert "peeltrack.W001" in result.stderr + result.stdout
+    assert "not scanned for viruses" in result.stderr + result.stdout
+
+
+def test_scanning_is_on_in_production_and_off_in_development_unless_set():
+    assert _settings(PRODUCTION, "settings.CLAMAV_ENABLED").stdout.split()[-1] == "True"
+    development = _settings({"DEBUG": "1"}, "settings.CLAMAV_ENABLED")
+    assert development.stdout.split()[-1] == "False"
+    asked = _settings({"DEBUG": "1", "CLAMAV_ENABLED": "1"}, "settings.CLAMAV_ENABLED")
+    assert asked.stdout.split()[-1] == "True"

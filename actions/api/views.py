@@ -13,11 +13,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts import security
 from api.base import ReadOnlyViewSet
-from api.exceptions import Conflict, PreconditionFailed
+from api.exceptions import Conflict, PreconditionFailed, Unavailable
 from api.pagination import CursorPagination
 from api.serializers import person
 from forces.roles import can_manage_force, force_ids_for
+from ui.upload_safety import ScanUnavailable
 
 from .. import views as pages
 from ..filters import ActionFilter, EvidenceFilter, UpdateFilter
@@ -291,10 +293,16 @@ class ActionViewSet(ReadOnlyViewSet):
                 url=values.get("url", ""),
                 supersedes=values.get("supersedes"),
             )
+        except ScanUnavailable as error:
+            raise Unavailable(error.messages[0]) from error  # 503: try again later
         except DjangoValidationError as error:
             if hasattr(error, "error_dict"):
                 raise
             raise DjangoValidationError({"file": error.messages}) from error  # the file checks
+        finally:
+            security.record_refused_uploads(
+                request, force_id=action.force_id, where="evidence (API)", action=action.pk
+            )
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 

@@ -87,3 +87,18 @@ def test_versioned_changes_document_their_conflicts(served):
 def test_the_action_list_documents_the_shared_filters(served):
     parameters = {p["name"] for p in served["paths"]["/api/v1/actions/"]["get"]["parameters"]}
     assert {"q", "status", "rag", "overdue", "stale", "owner", "inspection", "page"} <= parameters
+
+
+def test_only_file_uploads_document_the_virus_scanner_being_unavailable(tmp_path):
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(out))
+    paths = yaml.safe_load(out.read_text())["paths"]
+    upload = paths["/api/v1/actions/{id}/evidence/"]["post"]["responses"]
+    assert "could not be checked for viruses" in upload["503"]["description"]
+    others = [
+        (path, method)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if "503" in operation.get("responses", {}) and path != "/api/v1/actions/{id}/evidence/"
+    ]
+    assert others == []
