@@ -75,57 +75,94 @@ def digest(event) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
 
 
+CLOCK = {
+    "postgresql": "clock_timestamp()",
+    "sqlite": "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')",
+}
+
+
+def _as_time(value) -> dt.datetime:
+    if isinstance(value, str):  # SQLite's clock: UTC text
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value
+
+
 def database_now(using: str = "default") -> dt.datetime:
     """The database server's clock (PostgreSQL) or the database engine's (SQLite)."""
     connection = connections[using]
+    if connection.vendor not in CLOCK:
+        return timezone.now()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT clock_timestamp()")
-            return cursor.fetchone()[0]
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")
-            naive = dt.datetime.fromisoformat(cursor.fetchone()[0])
-            return naive.replace(tzinfo=dt.UTC)
-    return timezone.now()
+        cursor.execute(f"SELECT {CLOCK[connection.vendor]}".replace("%%", "%"))
+        return _as_time(cursor.fetchone()[0])
+
+
+def _reserve(key: int, count: int, using: str) -> tuple[int, str, dt.datetime]:
+    """Take count sequence numbers from a chain's head, locking it until the transaction
+    ends (a row lock on PostgreSQL, the write lock on SQLite): (first seq, the hash before
+    it, the database's time). One statement, so appends cost little."""
+    from .models import ChainHead
+
+    connection = connections[using]
+    clock = CLOCK.get(connection.vendor)
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    sql = (
+        f'UPDATE {table} SET seq = seq + %s WHERE "key" = %s '
+        f"RETURNING seq, hash{', ' + clock if clock else ''}"
+    )
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [count, key])
+            row = cursor.fetchone()
+        if row is not None:
+            now = _as_time(row[2]) if clock else timezone.now()
+            return row[0] - count + 1, row[1], now
+        # The chain's first event: make its head (a concurrent first append may win).
+        ChainHead.objects.using(using).bulk_create([ChainHead(key=key)], ignore_conflicts=True)
+    raise RuntimeError(f"audit chain head {key} could not be made")
+
+
+def _resync(key: int, using: str) -> None:
+    """Put a chain's head back on its last event (after a conflict showed it behind)."""
+    from .models import ChainHead, Event
+
+    last = Event.objects.using(using).in_chain(key).order_by("-seq").first()
+    seq, hash_ = (last.seq, last.hash) if last else (0, GENESIS)
+    ChainHead.objects.using(using).update_or_create(key=key, defaults={"seq": seq, "hash": hash_})
 
 
 def link(events: list, *, using: str = "default", resync: bool = False) -> None:
     """Give unsaved events their time, sequence numbers and hashes, in order, and move each
     chain's head on. Call inside the transaction that inserts them (Event.save and
     Event.objects.bulk_create do)."""
-    from .models import ChainHead, Event
+    from .models import ChainHead
 
-    keys = sorted({chain_key(event.force_id) for event in events})
-    ChainHead.objects.using(using).bulk_create(
-        [ChainHead(key=key) for key in keys], ignore_conflicts=True
-    )
-    # Locked in key order, so two multi-force appends cannot deadlock.
-    heads = {
-        head.key: head
-        for head in ChainHead.objects.using(using)
-        .select_for_update()
-        .filter(key__in=keys)
-        .order_by("key")
-    }
-    if resync:
-        for head in heads.values():
-            last = Event.objects.using(using).in_chain(head.key).order_by("-seq").first()
-            head.seq, head.hash = (last.seq, last.hash) if last else (0, GENESIS)
-    now = database_now(using)
+    chains: dict[int, list] = {}
     for event in events:
-        head = heads[chain_key(event.force_id)]
-        event.created_at = now
-        event.seq = head.seq + 1
-        event.prev_hash = head.hash
-        event.hash = digest(event)
-        head.seq, head.hash = event.seq, event.hash
-    for head in heads.values():
-        head.save(using=using, update_fields=["seq", "hash"])
+        chains.setdefault(chain_key(event.force_id), []).append(event)
+    # Locked in key order, so two appends spanning several forces cannot deadlock.
+    for key in sorted(chains):
+        if resync:
+            _resync(key, using)
+        seq, previous, now = _reserve(key, len(chains[key]), using)
+        for event in chains[key]:
+            event.created_at = now
+            event.seq, event.prev_hash = seq, previous
+            event.hash = previous = digest(event)
+            seq += 1
+        ChainHead.objects.using(using).filter(key=key).update(hash=previous)
 
 
 def append(write, using: str) -> None:
-    """Run write(resync) in a savepoint; if it meets the (force, seq) constraint (a chain
-    head that fell behind its events), re-read the chain's end and try again."""
+    """Run write(resync) in a transaction. Appends never meet each other (_reserve locks
+    the chain), but if the (force, seq) constraint is met all the same (a chain head put
+    behind its events), re-read the chain's end and try again. Inside a caller's
+    transaction the error is raised instead: a retry there would cost every append a
+    savepoint, and the caller's transaction is then rolled back whole."""
+    connection = connections[using]
+    if connection.in_atomic_block:
+        write(False)
+        return
     for attempt in range(APPEND_ATTEMPTS):
         try:
             with transaction.atomic(using=using):

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import QuerySet
 
 from audit import chain, triggers
@@ -154,18 +154,33 @@ def test_a_bulk_insert_chains_its_rows_in_order_after_single_ones():
     )
     assert [e.seq for e in bulk[:5]] == [2, 3, 4, 5, 6]
     assert bulk[0].prev_hash == single.hash
-    assert len({e.created_at for e in bulk}) == 1  # one clock reading for the batch
+    assert len({e.created_at for e in bulk[:5]}) == 1  # one clock reading for the chain
     assert chain.walk(force.pk).ok and chain.walk(None).ok
     head = ChainHead.objects.get(key=force.pk)
     assert (head.seq, head.hash) == (6, bulk[4].hash)
 
 
-def test_a_head_that_fell_behind_is_caught_by_the_constraint_and_resynced():
-    force = ForceFactory()
+def _head_put_behind(force):
     first = EventFactory(force=force)
     second = EventFactory(force=force)
-    # As if a second writer had read the head before the other's append committed.
+    # As if the head had been restored from an older backup than the events.
     ChainHead.objects.filter(key=force.pk).update(seq=first.seq, hash=first.hash)
+    return second
+
+
+def test_a_head_behind_its_events_cannot_fork_the_chain():
+    force = ForceFactory()
+    _head_put_behind(force)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EventFactory(force=force)
+    assert Event.objects.in_chain(force.pk).count() == 2
+    assert "recorded end is seq 1 but its last event is seq 2" in str(chain.walk(force.pk).broken)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_of_its_own_resyncs_a_head_behind_its_events_and_retries():
+    force = ForceFactory()
+    second = _head_put_behind(force)
     third = EventFactory(force=force)
     assert (third.seq, third.prev_hash) == (3, second.hash)
     assert chain.walk(force.pk).ok
@@ -277,7 +292,7 @@ def test_verify_audit_holds_the_trail_to_kept_anchors(tmp_path):
     )
     assert verify("--anchors", str(kept))[1] is None
     kept.write_text(
-        "Day (UTC),Force,Last seq,Last hash,Events that day\n" f"2026-01-01,kent,2,{'1' * 64},2\n"
+        f"Day (UTC),Force,Last seq,Last hash,Events that day\n2026-01-01,kent,2,{'1' * 64},2\n"
     )
     output, error = verify("--anchors", str(kept))
     assert error and f"its hash {events[1].hash} is not the anchor's" in output
