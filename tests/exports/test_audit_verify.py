@@ -75,3 +75,11 @@ def test_kept_anchors_verify_later_with_the_command(client, auditor, force, tmp_
     kept.write_bytes(response.content)
     EventFactory(force=force)  # the trail moves on; the anchor still holds
     call_command("verify_audit", "--no-record", "--anchors", str(kept), "--force", force.slug)
+
+
+def test_the_audit_export_carries_each_events_link(client, auditor, force):
+    event = EventFactory(force=force)
+    client.force_login(auditor)
+    rows = csv_rows(client.get(reverse("exports:export", args=["events", "csv"])))
+    row = next(r for r in rows if r["Event ID"] == str(event.pk))
+    assert (row["Seq"], row["Hash"]) == (str(event.seq), event.hash)
