@@ -78,7 +78,8 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "(unsaved)"
+        return f"{when} {self.verb} {self.object_repr}"
 
     def save(self, *args, using=None, **kwargs):
         if not self._state.adding:
