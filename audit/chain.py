@@ -5,11 +5,13 @@ event has the next sequence number of its chain and a SHA-256 over its content a
 previous event's hash. Changing, removing or inserting an event anywhere breaks every
 link after it, which `verify_audit` finds.
 
-Appends to one chain are serialised by locking that chain's `ChainHead` row (SELECT ...
-FOR UPDATE on PostgreSQL; SQLite runs one writer at a time), so two transactions can never
-both take the same sequence number; a unique constraint on (force, seq) is the backstop,
-and an append that meets it re-reads the chain's end and tries again. Event times come from
-the database's clock, read while the chain is locked, never from the caller.
+Appends to one chain are serialised by its `ChainHead` row: one `UPDATE ... RETURNING`
+takes the next sequence numbers, the previous hash and the database's clock, and holds
+the row lock (PostgreSQL; SQLite's write lock) until the transaction ends, so a second
+writer waits and then sees the first one's numbers: two transactions can never take the
+same sequence number. A unique constraint on (force, seq) is the backstop; an append of
+its own that meets it re-reads the chain's end and tries again. Event times come from the
+database's clock, read while the chain is locked, never from the caller.
 
 The canonical form below is part of the record: hashes written with it must verify for
 ever, so it is versioned ("v") and never changed in place.
@@ -264,6 +266,9 @@ def chain_forces(using: str = "default") -> list[int | None]:
     forces = Event.objects.using(using).order_by().values_list("force_id", flat=True).distinct()
     keys |= {chain_key(force_id) for force_id in forces}
     return [None if key == NO_FORCE else key for key in sorted(keys)]
+
+
+ANCHOR_HEADERS = ["Day (UTC)", "Force", "Last seq", "Last hash", "Events that day"]
 
 
 @dataclass(frozen=True)
