@@ -229,10 +229,15 @@ def audit_anchors(request):
     return _attachment(response, f"audit-anchors-{_stamp()}.csv")
 
 
+def _check_key_reader(user) -> None:
+    if forces_where(user, rules.KEY_READERS) == []:
+        raise PermissionDenied("Only auditors download the pack signing key.")
+
+
 @login_required
 def signing_key(request):
     """The site's public key for evidence packs, with its fingerprint, for auditors to keep."""
-    _audit_chains(request.user)
+    _check_key_reader(request.user)
     context = {
         "title": "Evidence pack signing key",
         "fingerprint": signing.fingerprint(),
@@ -243,6 +248,6 @@ def signing_key(request):
 
 @login_required
 def signing_key_pem(request):
-    _audit_chains(request.user)
+    _check_key_reader(request.user)
     response = HttpResponse(signing.public_pem(), content_type="application/x-pem-file")
     return _attachment(response, signing.PEM_NAME)

@@ -187,24 +187,26 @@ def test_a_key_that_is_not_ed25519_is_refused_by_name():
         signing.parse_private_key("bm90IGEga2V5")
 
 
-def test_auditors_and_coordinators_may_download_the_public_key(client, auditor, coordinator):
-    for user in (auditor, coordinator):
-        client.force_login(user)
-        page = client.get(reverse("exports:signing_key"))
-        assert page.status_code == 200
-        assert signing.fingerprint() in page.text
-        pem = client.get(reverse("exports:signing_key_pem"))
-        assert body(pem) == signing.public_pem()
+def test_auditors_may_download_the_public_key(client, auditor):
+    client.force_login(auditor)
+    page = client.get(reverse("exports:signing_key"))
+    assert page.status_code == 200
+    assert signing.fingerprint() in page.text
+    assert body(client.get(reverse("exports:signing_key_pem"))) == signing.public_pem()
 
 
-def test_owners_and_people_of_no_force_may_not(client, owner, db):
-    for user in (owner, UserFactory(username="nobody")):
+def test_owners_outsiders_and_people_of_no_force_may_not(client, owner, outsider, db):
+    for user in (owner, outsider, UserFactory(username="nobody")):
         client.force_login(user)
         assert client.get(reverse("exports:signing_key")).status_code == 403
         assert client.get(reverse("exports:signing_key_pem")).status_code == 403
 
 
-def test_the_pack_links_to_the_signing_key_for_auditors(client, auditor, inspection):
+def test_the_pack_and_the_audit_trail_link_to_the_signing_key_for_auditors(
+    client, auditor, coordinator, inspection
+):
     client.force_login(auditor)
-    page = client.get(reverse("actions:inspection", args=[inspection.pk]))
-    assert reverse("exports:signing_key") in page.text
+    for url in (reverse("actions:inspection", args=[inspection.pk]), reverse("exports:audit")):
+        assert reverse("exports:signing_key") in client.get(url).text
+    client.force_login(coordinator)
+    assert reverse("exports:signing_key") not in client.get(reverse("exports:audit")).text
