@@ -10,7 +10,7 @@ from audit import chain
 from audit.models import Event
 from forces.models import Force
 
-ANCHOR_HEADERS = ["Day (UTC)", "Force", "Last seq", "Last hash", "Events that day"]
+ANCHOR_HEADERS = chain.ANCHOR_HEADERS
 
 
 def force_label(force_id: int | None, names: dict) -> str:
