@@ -5,6 +5,10 @@ on any UPDATE or DELETE of audit_event; on SQLite BEFORE UPDATE / BEFORE DELETE 
 abort the statement. A row trigger on INSERT refuses an event whose time is not the
 database's own clock (within a margin for a long bulk insert), so no one backdates one.
 
+A later migration that rebuilds audit_event on SQLite (its ALTER TABLE copies the table
+and drops the old one, triggers and all) would lose them silently, so after every
+`migrate` the app puts back any that are missing (ensure(), from AuditConfig).
+
 TRUNCATE (PostgreSQL, table owner only) is not refused: Django's test runner empties
 tables with it. A truncated trail is caught by the chain heads (verify_audit) and by the
 daily anchors an auditor keeps.
@@ -87,6 +91,11 @@ SQLITE_REMOVE = [
 ]
 
 
+NAMES = {"audit_event_append_only", "audit_event_database_time"}  # PostgreSQL
+SQLITE_NAMES = ["audit_event_no_update", "audit_event_no_delete", "audit_event_database_time"]
+MIGRATION = ("audit", "0004_h14a_event_triggers")
+
+
 def statements(vendor: str, *, install: bool) -> list[str]:
     if vendor == "postgresql":
         return POSTGRESQL_INSTALL if install else POSTGRESQL_REMOVE
@@ -103,3 +112,38 @@ def install(apps, schema_editor) -> None:
 def remove(apps, schema_editor) -> None:
     for sql in statements(schema_editor.connection.vendor, install=False):
         schema_editor.execute(sql, params=None)
+
+
+def missing(connection) -> list[str]:
+    """The statements that would put back whichever triggers are not there."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [TABLE],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+            return [
+                sql for name, sql in zip(SQLITE_NAMES, SQLITE_INSTALL, strict=True)
+                if name not in present
+            ]  # fmt: skip
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [TABLE])
+            if {row[0] for row in cursor.fetchall()} >= NAMES:
+                return []
+            return POSTGRESQL_REMOVE + POSTGRESQL_INSTALL
+    return []
+
+
+def ensure(using: str = "default", **kwargs) -> None:
+    """After migrate: the triggers are there if the migration that installs them ran."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connections[using]
+    if MIGRATION not in MigrationRecorder(connection).applied_migrations():
+        return
+    statements_ = missing(connection)
+    with connection.cursor() as cursor:
+        for sql in statements_:
+            cursor.execute(sql)

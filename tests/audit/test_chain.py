@@ -301,3 +301,16 @@ def test_verify_audit_holds_the_trail_to_kept_anchors(tmp_path):
 def test_verify_audit_refuses_an_unknown_force():
     with pytest.raises(CommandError, match="No force with the slug 'atlantis'"):
         call_command("verify_audit", "--force", "atlantis")
+
+
+def test_triggers_lost_by_a_later_migration_are_put_back_after_migrate():
+    EventFactory()
+    if connection.vendor == "postgresql":
+        raw("SET CONSTRAINTS ALL IMMEDIATE")
+        raw("DROP TRIGGER audit_event_append_only ON audit_event")
+    else:
+        raw("DROP TRIGGER audit_event_no_update")
+    assert triggers.missing(connection)
+    triggers.ensure(connection.alias)
+    assert triggers.missing(connection) == []
+    refused(raw, "UPDATE audit_event SET summary = 'edited'")
