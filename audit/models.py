@@ -8,19 +8,39 @@ tells the trail where it belongs through plain attributes (`force_id`, `inspecti
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.utils import timezone
+from django.db import models, router
+from django.db.models import Q
 
 from forces.models import Force
 
+from . import chain
 from .context import current_request_id
 from .querysets import EventQuerySet
 
 
-class Event(models.Model):
-    """Append-only audit trail: who did what, when, with before/after values."""
+class ChainHead(models.Model):
+    """The end of one force's hash chain (key 0: events with no force).
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    Its row is locked while events are appended, so appends to one chain queue up rather
+    than fork it; its seq and hash let verify_audit notice events removed from the end."""
+
+    key = models.BigIntegerField(primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=chain.GENESIS)
+
+    def __str__(self):
+        return f"chain {self.key} at seq {self.seq}"
+
+
+class Event(models.Model):
+    """Append-only audit trail: who did what, when, with before/after values.
+
+    The database refuses UPDATE and DELETE on this table (triggers, migration 0004), and
+    each row is a link of its force's hash chain (audit/chain.py)."""
+
+    # Set from the database's clock when the event is written: whatever a caller puts
+    # here is replaced (chain.link).
+    created_at = models.DateTimeField(db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -36,19 +56,41 @@ class Event(models.Model):
     summary = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    seq = models.BigIntegerField(editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "seq"],
+                condition=Q(force__isnull=False),
+                name="audit_event_force_seq_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["seq"],
+                condition=Q(force__isnull=True),
+                name="audit_event_no_force_seq_unique",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "(unsaved)"
+        return f"{when} {self.verb} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, using=None, **kwargs):
         if not self._state.adding:
             raise PermissionDenied("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
+        using = using or router.db_for_write(Event, instance=self)
+
+        def write(resync: bool) -> None:
+            chain.link([self], using=using, resync=resync)
+            super(Event, self).save(*args, using=using, **kwargs)
+
+        chain.append(write, using)
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit events cannot be deleted.")

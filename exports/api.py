@@ -45,8 +45,16 @@ class EventSerializer(serializers.ModelSerializer):
             "summary",
             "changes",
             "data",
+            "seq",
+            "prev_hash",
+            "hash",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "seq": {"help_text": "Its number in its force's hash chain (verify_audit)."},
+            "prev_hash": {"help_text": "The hash of the event before it in the chain."},
+            "hash": {"help_text": "SHA-256 over its content and prev_hash."},
+        }
 
     def get_actor_name(self, event) -> str | None:
         return person(event.actor)

@@ -20,7 +20,11 @@ MISMATCH = "MISMATCH: file differs from the SHA-256 recorded at upload"
 MISSING = "MISSING: stored file not found"
 WITHHELD = "WITHHELD: OFFICIAL-SENSITIVE, not shown to the person who made this pack"
 LINK = "LINK: not a file"
-PACK_FILES = ("manifest.csv", "audit-trail.csv", "index.html", "README.txt", "SHA256SUMS")
+SUMS = "SHA256SUMS"
+SIGNATURE = "SHA256SUMS.sig"  # Ed25519 signature of SHA256SUMS, raw 64 bytes
+PUBLIC_KEY = "signing-key.pem"  # the public key that signature checks with
+PACK_FILES = ("manifest.csv", "audit-trail.csv", "index.html", "README.txt", SUMS)
+SIGNING_FILES = (SUMS, SIGNATURE, PUBLIC_KEY)
 
 MANIFEST_HEADERS = [
     "Path in pack",
@@ -99,6 +103,8 @@ def version(evidence: Evidence) -> str:
 
 README = """{title}
 Made {made} by PEELtrack.
+Signed with the site's key, fingerprint (SHA-256 of the Ed25519 public key):
+  {fingerprint}
 
 What is in this pack
 - One folder per inspection, finding and action, holding that action's evidence files.
@@ -110,13 +116,23 @@ What is in this pack
   timelines, with links to the files.
 - audit-trail.csv: every recorded event about the items in the pack.
 - SHA256SUMS: the SHA-256 of every file in the pack as it was sent.
+- SHA256SUMS.sig: the site's Ed25519 signature of SHA256SUMS, and signing-key.pem the
+  public key it checks with. Anyone can change files and recompute their hashes; only
+  the site's private key makes a signature that its public key accepts.
 
 How to check it without PEELtrack
-- Linux or macOS, in the unzipped folder:  sha256sum -c SHA256SUMS
-  (macOS: shasum -a 256 -c SHA256SUMS)
-- Windows PowerShell:  Get-FileHash -Algorithm SHA256 PATH
-  and compare with the "SHA-256 recorded at upload" column of manifest.csv.
-- With PEELtrack:  python manage.py verify_pack PACK.zip
+1. Who made it: get the site's public key from PEELtrack (Audit trail > Pack signing
+   key), keep it, and check its fingerprint is the one above. A signing-key.pem inside
+   a pack proves nothing on its own: a forger would put their own there.
+2. That nothing changed since it was signed (OpenSSL 3, in the unzipped folder):
+     openssl pkeyutl -verify -pubin -inkey SITE-KEY.pem -rawin \\
+       -in SHA256SUMS -sigfile SHA256SUMS.sig
+   It must say "Signature Verified Successfully".
+3. That every file is the one listed:  sha256sum -c SHA256SUMS
+   (macOS: shasum -a 256 -c SHA256SUMS; Windows PowerShell: Get-FileHash -Algorithm SHA256 PATH
+   and compare with SHA256SUMS and the "SHA-256 recorded at upload" column of manifest.csv).
+- With PEELtrack, all three at once, offline:
+     python manage.py verify_pack PACK.zip --public-key SITE-KEY.pem
 A file whose hash differs from the one recorded at upload is not the file that was
 uploaded.
 """

@@ -2,8 +2,10 @@
 
 A pack holds a folder per inspection / finding / action with that action's evidence
 files, a manifest.csv, an index.html a person can open offline, the audit-trail
-extract for the items in it, a README saying how to check it, and SHA256SUMS for
-`sha256sum -c`. It is zipped while it streams (zipstream-ng), so memory stays flat
+extract for the items in it, a README saying how to check it, SHA256SUMS for
+`sha256sum -c`, and the site's Ed25519 signature of SHA256SUMS (exports.signing) with
+its public key, so a pack whose files, manifest and sums were all changed together is
+found out. It is zipped while it streams (zipstream-ng), so memory stays flat
 whatever its size. Each file's SHA-256 is recomputed from the bytes sent and
 compared with the hash recorded at upload; a difference is flagged in the manifest
 and the index, never hidden. OFFICIAL-SENSITIVE evidence a user may not see is left
@@ -24,14 +26,17 @@ from actions.rules import can_see_evidence
 from audit.models import Event
 from inspections.models import Finding
 
-from . import tables, writers
+from . import signing, tables, writers
 from .pack_contents import (
     LINK,
     MANIFEST_HEADERS,
     MISMATCH,
     MISSING,
     OK,
+    PUBLIC_KEY,
     README,
+    SIGNATURE,
+    SUMS,
     WITHHELD,
     Entry,
     action_folder,
@@ -57,6 +62,7 @@ class EvidencePack:
         self.filters = filters or {}
         self.made_at = timezone.now()
         self.sums: dict[str, str] = {}
+        self.sums_bytes = b""
         self.entries = self._plan()
         self.withheld_keys = {str(e.evidence.pk) for e in self.entries if e.withheld}
 
@@ -142,7 +148,9 @@ class EvidencePack:
         archive.add(self._hashed("audit-trail.csv", self._audit_trail()), "audit-trail.csv")
         archive.add(self._hashed("index.html", PackIndex(self).stream()), "index.html")
         archive.add(self._hashed("README.txt", [self.readme().encode()]), "README.txt")
-        archive.add(self._checksums(), "SHA256SUMS")
+        archive.add(self._checksums(), SUMS)
+        archive.add(self._signature(), SIGNATURE)
+        archive.add([signing.public_pem()], PUBLIC_KEY)
         yield from archive
 
     def _file_bytes(self, entry: Entry) -> Iterator[bytes]:
@@ -171,7 +179,14 @@ class EvidencePack:
         self.sums[name] = digest.hexdigest()
 
     def _checksums(self) -> Iterator[bytes]:
-        yield "".join(f"{digest}  {name}\n" for name, digest in self.sums.items()).encode()
+        self.sums_bytes = "".join(
+            f"{digest}  {name}\n" for name, digest in self.sums.items()
+        ).encode()
+        yield self.sums_bytes
+
+    def _signature(self) -> Iterator[bytes]:
+        # SHA256SUMS lists every other file, manifest.csv included: signing it signs all.
+        yield signing.sign(self.sums_bytes)
 
     def _manifest(self) -> Iterator[bytes]:
         return writers.csv_stream(MANIFEST_HEADERS, (self._manifest_row(e) for e in self.entries))
@@ -260,7 +275,9 @@ class EvidencePack:
         return writers.csv_stream([c.header for c in columns], rows)
 
     def readme(self) -> str:
-        return README.format(title=self.title, made=writers.iso(self.made_at))
+        return README.format(
+            title=self.title, made=writers.iso(self.made_at), fingerprint=signing.fingerprint()
+        )
 
 
 def inspection_pack(*, user, inspection, filters=None) -> EvidencePack:

@@ -5,3 +5,5 @@
 EXPORTERS = frozenset({"owner", "coordinator", "board_member", "auditor"})
 # The force-wide audit trail (every event, not only an action's timeline).
 AUDIT_READERS = frozenset({"coordinator", "auditor"})
+# The site's public key for evidence packs: auditors check packs against it.
+KEY_READERS = frozenset({"auditor"})

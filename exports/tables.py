@@ -406,6 +406,8 @@ def event_rows(queryset):
         "summary",
         "changes",
         "data",
+        "seq",
+        "hash",
     )
 
 
@@ -423,6 +425,9 @@ def event_columns(link) -> list[Column]:
         Column("Summary", _key("summary"), 40),
         Column("Changes (before, after)", _key("changes"), 40),
         Column("Details", _key("data"), 40),
+        # Its link in the force's hash chain: the last of a day is that day's anchor.
+        Column("Seq", _key("seq"), 8),
+        Column("Hash", _key("hash"), 66),
     ]
 
 

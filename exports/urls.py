@@ -16,4 +16,8 @@ urlpatterns = [
     path("inspections/<int:pk>/report/", views.progress_report, name="report"),
     path("inspections/<int:pk>/report.pdf", views.progress_report_pdf, name="report_pdf"),
     path("audit/", views.audit_events, name="audit"),
+    path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("audit/anchors.csv", views.audit_anchors, name="audit_anchors"),
+    path("audit/signing-key/", views.signing_key, name="signing_key"),
+    path("audit/signing-key.pem", views.signing_key_pem, name="signing_key_pem"),
 ]

@@ -7,6 +7,7 @@ files) before the first byte leaves.
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,10 +15,12 @@ from django.utils import timezone
 
 from actions.filters import ActionFilter
 from actions.models import Action
+from audit import chain
+from forces.models import Force
 from forces.roles import forces_where
 from inspections.models import Finding, Inspection
 
-from . import packs, reports, rules, tables, writers
+from . import packs, reports, rules, signing, tables, writers
 from .filters import EventFilter
 
 PAGE_SIZE = 50
@@ -177,3 +180,74 @@ def audit_events(request):
         "query": query.urlencode(),
     }
     return render(request, "exports/audit_events.html", context)
+
+
+def _audit_chains(user) -> list[int | None]:
+    """The hash chains user may check: their forces' (every chain for a superuser)."""
+    forces = forces_where(user, rules.AUDIT_READERS)
+    if forces == []:
+        raise PermissionDenied("Only auditors and coordinators read the audit trail.")
+    return chain.chain_forces() if forces is None else sorted(forces)
+
+
+@login_required
+def audit_verify(request):
+    """Each of the user's forces' audit chains, recomputed now: intact, or its first break."""
+    chains = _audit_chains(request.user)
+    names = dict(Force.objects.filter(pk__in=[c for c in chains if c]).values_list("pk", "name"))
+    results = [(names.get(c, "No force (site-wide events)"), chain.walk(c)) for c in chains]
+    context = {
+        "title": "Check the audit trail",
+        "results": results,
+        "broken": sum(not report.ok for _, report in results),
+        "checked_at": timezone.now(),
+    }
+    return render(request, "exports/audit_verify.html", context)
+
+
+@login_required
+def audit_anchors(request):
+    """Each day's last hash of each of the user's forces' chains, as CSV: kept by an
+    outsider, it holds the app to the trail as it stood (verify_audit --anchors)."""
+    chains = _audit_chains(request.user)
+    slugs = dict(Force.objects.filter(pk__in=[c for c in chains if c]).values_list("pk", "slug"))
+    rows = [
+        [a.day.isoformat(), slugs.get(a.force_id, ""), a.seq, a.hash, a.events]
+        for a in chain.daily_anchors(chains)
+    ]
+    tables.record_download(
+        request.user,
+        verb="export.anchors",
+        title="Audit trail anchors (CSV)",
+        summary=f"Downloaded {len(rows)} daily audit trail anchors",
+        per_force={c: sum(1 for a in rows if a[1] == slugs.get(c)) for c in chains if c},
+        format="csv",
+        path=request.get_full_path(),
+    )
+    content = b"".join(writers.csv_stream(chain.ANCHOR_HEADERS, rows))
+    response = HttpResponse(content, content_type=writers.CSV_CONTENT_TYPE)
+    return _attachment(response, f"audit-anchors-{_stamp()}.csv")
+
+
+def _check_key_reader(user) -> None:
+    if forces_where(user, rules.KEY_READERS) == []:
+        raise PermissionDenied("Only auditors download the pack signing key.")
+
+
+@login_required
+def signing_key(request):
+    """The site's public key for evidence packs, with its fingerprint, for auditors to keep."""
+    _check_key_reader(request.user)
+    context = {
+        "title": "Evidence pack signing key",
+        "fingerprint": signing.fingerprint(),
+        "pem": signing.public_pem().decode(),
+    }
+    return render(request, "exports/signing_key.html", context)
+
+
+@login_required
+def signing_key_pem(request):
+    _check_key_reader(request.user)
+    response = HttpResponse(signing.public_pem(), content_type="application/x-pem-file")
+    return _attachment(response, signing.PEM_NAME)

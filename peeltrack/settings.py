@@ -61,6 +61,16 @@ if not DEBUG and not DATABASE_URL:
 if not DEBUG and DATABASE_URL.startswith("sqlite"):
     refuse("DATABASE_URL", "a PostgreSQL database; SQLite is for development only")
 
+# The Ed25519 private key that signs evidence packs (exports/signing.py), kept like
+# SECRET_KEY. Development and the tests derive a fixed one from SECRET_KEY.
+PACK_SIGNING_KEY = os.environ.get("PACK_SIGNING_KEY", "").strip()
+if not DEBUG and not PACK_SIGNING_KEY:
+    refuse(
+        "PACK_SIGNING_KEY",
+        "the Ed25519 key that signs evidence packs: openssl genpkey -algorithm ed25519 "
+        "-outform DER | base64 -w0 (docs/deploy.md)",
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -28,6 +28,8 @@ PRODUCTION = {
     ),
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EMAIL_HOST": "smtp.internal",
+    # An Ed25519 seed, base64 (openssl genpkey -algorithm ed25519 gives a real one).
+    "PACK_SIGNING_KEY": "oWN0aGlzLWlzLWEtdGVzdC1rZXktbm90LWEtcmVhbCE=",
 }
 OURS = set(PRODUCTION) | {
     "DEBUG",
@@ -82,6 +84,7 @@ def test_database_url_selects_postgresql():
         ("SECRET_KEY", "Set SECRET_KEY"),
         ("ALLOWED_HOSTS", "Set ALLOWED_HOSTS"),
         ("DATABASE_URL", "Set DATABASE_URL"),
+        ("PACK_SIGNING_KEY", "Set PACK_SIGNING_KEY"),
     ],
 )
 def test_production_refuses_to_start_without_each_essential(missing, named):
@@ -101,6 +104,13 @@ def test_production_refuses_a_short_secret_key():
     result = _settings({**PRODUCTION, "SECRET_KEY": "short"})
     assert result.returncode != 0
     assert "at least 50" in result.stderr
+
+
+def test_production_refuses_a_signing_key_it_cannot_read():
+    code = "import django; django.setup()"
+    result = _run([sys.executable, "-c", code], {**PRODUCTION, "PACK_SIGNING_KEY": "not-a-key"})
+    assert result.returncode != 0
+    assert "PACK_SIGNING_KEY is not an Ed25519 private key" in result.stderr
 
 
 def test_production_refuses_sqlite():
