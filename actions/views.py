@@ -17,6 +17,7 @@ from forces.roles import can_manage_force, force_ids_for
 from inspections.forms import FindingOversightForm, InspectorateForm
 from inspections.models import Finding, Inspection
 from inspections.rules import can_import_national
+from ui.forms import form_status
 
 from . import rules
 from .filters import ActionFilter
@@ -121,6 +122,7 @@ def refuse_stale(form, error: ConcurrentEdit):
     )
     form.data = form.data.copy()
     form.data["version"] = current.version
+    form.conflict = True  # answered 409 (ui.forms.form_status)
 
 
 @login_required
@@ -140,7 +142,12 @@ def action_update(request, pk):
         else:
             messages.success(request, "Your update was saved.")
             return redirect(action)
-    return render(request, "actions/update_form.html", {"action": action, "form": form})
+    return render(
+        request,
+        "actions/update_form.html",
+        {"action": action, "form": form},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -168,7 +175,12 @@ def evidence_create(request, pk):
         else:
             messages.success(request, "The evidence was added.")
             return redirect(action)
-    return render(request, "actions/evidence_form.html", {"action": action, "form": form})
+    return render(
+        request,
+        "actions/evidence_form.html",
+        {"action": action, "form": form},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -222,7 +234,12 @@ def action_edit(request, pk):
         else:
             messages.success(request, "The action was saved.")
             return redirect(action)
-    return render(request, "actions/action_form.html", {"action": action, "form": form})
+    return render(
+        request,
+        "actions/action_form.html",
+        {"action": action, "form": form},
+        status=form_status(form),
+    )
 
 
 def finding_or_404(request, pk):
@@ -269,7 +286,12 @@ def action_create(request, pk):
         action = create_action(finding=finding, by=request.user, **form.changes())
         messages.success(request, f"Action “{action.title}” was raised.")
         return redirect(action)
-    return render(request, "actions/action_form.html", {"finding": finding, "form": form})
+    return render(
+        request,
+        "actions/action_form.html",
+        {"finding": finding, "form": form},
+        status=form_status(form),
+    )
 
 
 @login_required

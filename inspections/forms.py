@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from forces.models import Board, Force
 from ui.forms import GDSForm, date_field, to_date
+from ui.limits import FINDING_TEXT_MAX, NOTE_MAX, REASON_MAX
 
 from .models import (
     FINDING_EDITABLE,
@@ -68,6 +69,7 @@ class FindingOversightForm(GDSForm):
 class InspectorateForm(GDSForm):
     status = forms.ChoiceField(label="The inspectorate's view", widget=forms.RadioSelect)
     note = forms.CharField(
+        max_length=NOTE_MAX,
         label="Note",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -181,6 +183,7 @@ class FindingForm(GDSForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     lead_in = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Lead-in (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -188,6 +191,7 @@ class FindingForm(GDSForm):
         "sure that:” before a list. Shown with the finding.",
     )
     text = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Text",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The source's own words.",
@@ -259,6 +263,7 @@ class FindingForm(GDSForm):
 
 class WithdrawForm(GDSForm):
     reason = forms.CharField(
+        max_length=REASON_MAX,
         label="Why is the finding withdrawn?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: added twice by mistake; superseded by AFI 4 of PEEL 2023–25.",
@@ -327,12 +332,14 @@ class NationalRecommendationForm(GDSForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     lead_in = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Lead-in (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: “By 31 March 2023, chief constables should:”.",
     )
     text = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Recommendation",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The report's own words.",

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from forces.models import Force
+from ui.forms import form_status
 
 from .forms import NationalRecommendationForm, NationalReportForm, NationalUploadForm
 from .importer import ReportUnreadable, parse_report_file
@@ -66,7 +67,9 @@ def national_create(request):
         else:
             messages.success(request, f"{report} was added. Add its recommendations.")
             return redirect(report)
-    return render(request, "inspections/national_form.html", {"form": form})
+    return render(
+        request, "inspections/national_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 @login_required
