@@ -15,14 +15,26 @@ class GDSForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
+        self._helper = None
         for field in self.fields.values():
             # The GOV.UK wording for text over its limit (ui/limits.py holds the limits).
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages["max_length"] = (
                     f"Enter {field.max_length:,} characters or fewer"
                 )
+
+    @property
+    def helper(self) -> FormHelper:
+        # Built when the page renders, so fields a subclass adds or removes after this
+        # __init__ (date inputs, a force choice) are laid out too.
+        if self._helper is None:
+            self._helper = FormHelper(self)
+            self._helper.form_tag = False
+        return self._helper
+
+    @helper.setter
+    def helper(self, value: FormHelper) -> None:
+        self._helper = value
 
     def add_model_errors(self, error: ValidationError) -> None:
         """Show a model rule's refusal next to the field it is about."""
