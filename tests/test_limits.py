@@ -217,3 +217,12 @@ def test_a_huge_query_value_is_refused(client, coordinator, action):
     response = client.get(reverse("actions:list"), {"q": MEGABYTE})
     assert response.status_code == 400
     assert "characters or fewer" in response.text
+
+
+def test_a_version_too_big_to_be_real_is_refused_as_invalid(client, owner, action):
+    client.force_login(owner)
+    response = client.post(
+        reverse("actions:update", args=[action.pk]), {"note": "x", "version": "9" * 30}
+    )
+    assert response.status_code == 400
+    assert not Update.objects.exists()

@@ -6,8 +6,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
-from .limits import DATE_RANGE_MESSAGE, check_date
+from .limits import DATE_RANGE_MESSAGE, INT_MAX, check_date
 
 
 class GDSForm(forms.Form):
@@ -22,6 +23,12 @@ class GDSForm(forms.Form):
                 field.error_messages["max_length"] = (
                     f"Enter {field.max_length:,} characters or fewer"
                 )
+            # Every whole number is bounded, so none reaches the database too big for it.
+            if isinstance(field, forms.IntegerField):
+                if field.max_value is None:
+                    field.validators.append(MaxValueValidator(INT_MAX))
+                if field.min_value is None:
+                    field.validators.append(MinValueValidator(-INT_MAX))
 
     @property
     def helper(self) -> FormHelper:
