@@ -16,6 +16,7 @@ from django.utils import timezone
 from actions.models import Action, Update
 from governance.models import ExtensionRequest
 from governance.services import ExtensionConflict, extension_decide, extension_request
+from tests.api.conftest import set_status
 from tests.factories import ExtensionRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,24 @@ def test_parallel_extension_requests_one_wins_the_rest_are_told(owner, overseen_
     assert statuses.count(201) == 1, statuses
     assert set(statuses) <= {201, 400, 409}, statuses
     assert ExtensionRequest.objects.filter(action=overseen_action).count() == 1
+
+
+def test_a_sign_off_sent_twice_the_second_is_told(client, board_member, overseen_action):
+    action = set_status(overseen_action, "submitted")
+    client.force_login(board_member)
+    url = reverse("governance:decide", args=[action.pk])
+    decision = {"outcome": "close", "rationale": "Done", "version": action.version}
+    assert client.post(url, decision).status_code == 302
+    again = client.post(url, {**decision, "outcome": "return"})
+    assert again.status_code == 403  # closed now: no decision left to take
+    assert Action.objects.get(pk=action.pk).status == "closed"
+
+
+def test_a_sign_off_sent_twice_in_the_api_without_a_version(api, board_member, overseen_action):
+    action = set_status(overseen_action, "submitted")
+    client = api(board_member)
+    url = f"/api/v1/actions/{action.pk}/sign-off/"
+    assert client.post(url, {"note": "Done"}, format="json").status_code == 200
+    again = client.post(url, {"note": "Done"}, format="json")
+    assert again.status_code == 400, again.json()
+    assert again.json()["detail"].endswith("closed cannot be moved that way.")
