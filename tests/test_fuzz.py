@@ -8,7 +8,7 @@ numbers, 1 MB strings, odd Unicode, impossible dates, other people's ids) mixed 
 sensible ones, sends them as the role that saw the form, and asserts no 5xx. Query
 strings of every page found get the same treatment, with parameters nobody declared.
 
-Bounded so CI stays quick (about half a minute per database): a capped crawl and a
+Bounded so CI stays quick (under a minute per database): a capped crawl and a
 fixed number of examples, derandomized so a failure repeats. PEELTRACK_FUZZ_EXAMPLES
 runs more (for example 2000, locally).
 """
