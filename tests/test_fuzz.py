@@ -116,8 +116,8 @@ def _fields(form) -> dict[str, list[str]]:
     return fields
 
 
-def _crawl(role: str, client: Client, pages: list, forms: dict) -> None:
-    queue, seen = ["/"], set()
+def _crawl(role: str, client: Client, pages: list, forms: dict, start: list[str]) -> None:
+    queue, seen = ["/", *start], set()
     while queue and len(seen) < PAGES_PER_ROLE:
         path = queue.pop(0)
         if _pattern(path) in seen or SKIP.search(path):
@@ -148,6 +148,8 @@ def site(db, force, owner, coordinator, board_member, auditor, overseen_action):
     finding = action.finding
     manager = UserFactory(username="people")
     MembershipFactory(user=manager, force=force, role="people_manager")
+    newcomer = UserFactory(username="newcomer")  # whose page the people forms are fuzzed on
+    MembershipFactory(user=newcomer, force=force, role="owner")
     MeetingFactory(board=finding.board)
     UpdateFactory(action=action)
     EvidenceFactory(action=action)
@@ -168,7 +170,10 @@ def site(db, force, owner, coordinator, board_member, auditor, overseen_action):
         client = Client()
         client.force_login(user)
         clients[role] = client
-        _crawl(role, client, pages, forms)
+        # Pages of one kind are visited once: start the people manager at someone else's
+        # page (their own has no forms), so the role and seat forms are found.
+        start = [f"/people/{newcomer.pk}/"] if role == "people_manager" else []
+        _crawl(role, client, pages, forms, start)
     # Downloads are not crawled (no forms), but their query strings are filters too.
     inspection = finding.inspection.pk
     pages += [
@@ -238,6 +243,7 @@ def _check_the_crawl_found_the_forms_worth_fuzzing(site):
         ("post", "/inspections/new/"),
         ("post", "/inspections/findings/N/edit/"),
         ("post", "/people/invite/"),
+        ("post", "/people/N/roles/"),
         ("get", "/actions/"),
         ("get", "/audit/"),
     ]:
