@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ui.forms import GDSForm, date_field, to_date
-from ui.limits import DESCRIPTION_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
+from ui.limits import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+)
 
 from .models import RAG, Action, Evidence, Marking, Priority
 from .uploads import inspect_upload
@@ -23,8 +30,8 @@ class UpdateForm(GDSForm):
     progress = forms.IntegerField(
         label="Progress (%)",
         required=False,
-        min_value=0,
-        max_value=100,
+        min_value=PROGRESS_MIN,
+        max_value=PROGRESS_MAX,
         help_text="Optional. A whole number from 0 to 100.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
         error_messages={

@@ -15,7 +15,15 @@ from audit.models import iso as _iso
 from forces.models import Membership
 from forces.roles import can_manage_force
 from inspections.models import Finding, ForceProgress
-from ui.limits import DESCRIPTION_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX, check_lengths
+from ui.limits import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    check_lengths,
+)
 
 from . import rules
 from .querysets import ActionQuerySet, EvidenceQuerySet
@@ -245,7 +253,7 @@ class Action(models.Model):
         note = (note or "").strip()
         if not note:
             errors["note"] = "Enter a note describing the progress or decision."
-        if progress is not None and not 0 <= progress <= 100:
+        if progress is not None and not PROGRESS_MIN <= progress <= PROGRESS_MAX:
             errors["progress"] = "Progress must be a whole number from 0 to 100."
         move = None
         if transition:
@@ -441,7 +449,7 @@ def _check_imported_state(*, note, status, progress, rag) -> None:
     errors = {}
     if status is not None and status not in Status.values:
         errors["status"] = "Choose a status PEELtrack knows."
-    if progress is not None and not 0 <= progress <= 100:
+    if progress is not None and not PROGRESS_MIN <= progress <= PROGRESS_MAX:
         errors["progress"] = "Progress must be a whole number from 0 to 100."
     if rag and rag not in RAG.values:
         errors["rag"] = "Choose red, amber or green."

@@ -53,11 +53,6 @@ def date_validators() -> list:
     ]
 
 
-def text_error_messages(max_length: int) -> dict:
-    """Error messages for a limited form field (Django fills in %(limit_value)d)."""
-    return {"max_length": f"Enter {max_length:,} characters or fewer"}
-
-
 def check_lengths(instance: models.Model) -> None:
     """Refuse saving text longer than its field's max_length (TextField included).
 

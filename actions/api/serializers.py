@@ -11,7 +11,15 @@ from rest_framework import serializers
 from api.serializers import person, request_user
 from forces.roles import force_ids_for
 from inspections.models import Finding
-from ui.limits import DESCRIPTION_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX, date_validators
+from ui.limits import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    date_validators,
+)
 
 from ..forms import force_members
 from ..models import (
@@ -196,7 +204,11 @@ class UpdateInputSerializer(serializers.Serializer):
         help_text="What has happened since the last update (the reason, when holding).",
     )
     progress = serializers.IntegerField(
-        min_value=0, max_value=100, required=False, allow_null=True, help_text="0 to 100."
+        min_value=PROGRESS_MIN,
+        max_value=PROGRESS_MAX,
+        required=False,
+        allow_null=True,
+        help_text="0 to 100.",
     )
     rag = serializers.ChoiceField(choices=RAG.choices, required=False, allow_blank=True)
     version = serializers.IntegerField(
