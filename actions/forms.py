@@ -8,6 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ui.forms import GDSForm, date_field, to_date
+from ui.limits import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+)
 
 from .models import RAG, Action, Evidence, Marking, Priority
 from .uploads import inspect_upload
@@ -15,6 +23,7 @@ from .uploads import inspect_upload
 
 class UpdateForm(GDSForm):
     note = forms.CharField(
+        max_length=NOTE_MAX,
         label="What has happened since the last update?",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter a note describing the progress or decision"},
@@ -22,8 +31,8 @@ class UpdateForm(GDSForm):
     progress = forms.IntegerField(
         label="Progress (%)",
         required=False,
-        min_value=0,
-        max_value=100,
+        min_value=PROGRESS_MIN,
+        max_value=PROGRESS_MAX,
         help_text="Optional. A whole number from 0 to 100.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
         error_messages={
@@ -43,6 +52,7 @@ class UpdateForm(GDSForm):
         label="Change the status?", required=False, widget=forms.RadioSelect
     )
     closing_summary = forms.CharField(
+        max_length=SUMMARY_MAX,
         label="Closing summary",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -91,6 +101,7 @@ class EvidenceForm(GDSForm):
         widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
     )
     description = forms.CharField(
+        max_length=DESCRIPTION_MAX,
         label="Describe the evidence",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What it is and what it shows.",
@@ -175,9 +186,10 @@ class OwnerChoiceField(forms.ModelChoiceField):
 
 class ActionForm(GDSForm):
     title = forms.CharField(
-        max_length=200, error_messages={"required": "Enter a short title for the action"}
+        max_length=TITLE_MAX, error_messages={"required": "Enter a short title for the action"}
     )
     description = forms.CharField(
+        max_length=DESCRIPTION_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What will be done, and how we will know it is done.",

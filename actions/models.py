@@ -15,6 +15,15 @@ from audit.models import iso as _iso
 from forces.models import Membership
 from forces.roles import can_manage_force
 from inspections.models import Finding, ForceProgress
+from ui.limits import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    check_lengths,
+)
 
 from . import rules
 from .querysets import ActionQuerySet, EvidenceQuerySet
@@ -109,8 +118,8 @@ class Action(models.Model):
     """A piece of work the force does to answer a finding, owned by one person."""
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="actions")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=TITLE_MAX)
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -128,8 +137,8 @@ class Action(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     rag = models.CharField("RAG", max_length=10, choices=RAG.choices, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
-    closing_summary = models.TextField(blank=True)
-    hold_reason = models.TextField(blank=True)
+    closing_summary = models.TextField(blank=True, max_length=SUMMARY_MAX)
+    hold_reason = models.TextField(blank=True, max_length=NOTE_MAX)
     closed_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -211,6 +220,7 @@ class Action(models.Model):
 
     def _save_versioned(self, fields: list[str], expected_version: int) -> None:
         """Write fields only if nobody saved since expected_version (optimistic lock)."""
+        check_lengths(self)  # update() skips pre_save, where the limits are checked
         now = timezone.now()
         values = {name: getattr(self, name) for name in fields}
         values.update(version=expected_version + 1, updated_at=now)
@@ -244,7 +254,7 @@ class Action(models.Model):
         note = (note or "").strip()
         if not note:
             errors["note"] = "Enter a note describing the progress or decision."
-        if progress is not None and not 0 <= progress <= 100:
+        if progress is not None and not PROGRESS_MIN <= progress <= PROGRESS_MAX:
             errors["progress"] = "Progress must be a whole number from 0 to 100."
         move = None
         if transition:
@@ -457,7 +467,7 @@ def _check_imported_state(*, note, status, progress, rag) -> None:
     errors = {}
     if status is not None and status not in Status.values:
         errors["status"] = "Choose a status PEELtrack knows."
-    if progress is not None and not 0 <= progress <= 100:
+    if progress is not None and not PROGRESS_MIN <= progress <= PROGRESS_MAX:
         errors["progress"] = "Progress must be a whole number from 0 to 100."
     if rag and rag not in RAG.values:
         errors["rag"] = "Choose red, amber or green."
@@ -750,7 +760,7 @@ class Update(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField()
+    note = models.TextField(max_length=NOTE_MAX)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -785,7 +795,7 @@ class Evidence(models.Model):
     file = models.FileField(upload_to=evidence_path, blank=True, max_length=200)
     url = models.URLField(max_length=1000, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
-    description = models.TextField()
+    description = models.TextField(max_length=DESCRIPTION_MAX)
     effective_date = models.DateField(help_text="The date the evidence is effective from.")
     marking = models.CharField(max_length=20, choices=Marking.choices, default=Marking.OFFICIAL)
     uploaded_by = models.ForeignKey(

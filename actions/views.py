@@ -18,6 +18,7 @@ from inspections.forms import FindingOversightForm, InspectorateForm
 from inspections.models import Finding, Inspection
 from inspections.rules import can_import_national
 from ui.files import download_name
+from ui.forms import form_status
 
 from . import rules
 from .filters import ActionFilter
@@ -125,6 +126,7 @@ def refuse_stale(form, error: ConcurrentEdit):
     )
     form.data = form.data.copy()
     form.data["version"] = current.version
+    form.conflict = True  # answered 409 (ui.forms.form_status)
 
 
 @login_required
@@ -144,7 +146,12 @@ def action_update(request, pk):
         else:
             messages.success(request, "Your update was saved.")
             return redirect(action)
-    return render(request, "actions/update_form.html", {"action": action, "form": form})
+    return render(
+        request,
+        "actions/update_form.html",
+        {"action": action, "form": form},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -178,7 +185,12 @@ def evidence_create(request, pk):
         )
     if form.is_bound:
         form.ask_for_the_file_again()
-    return render(request, "actions/evidence_form.html", {"action": action, "form": form})
+    return render(
+        request,
+        "actions/evidence_form.html",
+        {"action": action, "form": form},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -235,7 +247,7 @@ def action_edit(request, pk):
             return redirect(action)
     warnings = [w for warn in ACTION_EDIT_WARNINGS for w in warn(action)]
     context = {"action": action, "form": form, "warnings": warnings}
-    return render(request, "actions/action_form.html", context)
+    return render(request, "actions/action_form.html", context, status=form_status(form))
 
 
 def finding_or_404(request, pk):
@@ -282,7 +294,12 @@ def action_create(request, pk):
         action = create_action(finding=finding, by=request.user, **form.changes())
         messages.success(request, f"Action “{action.title}” was raised.")
         return redirect(action)
-    return render(request, "actions/action_form.html", {"finding": finding, "form": form})
+    return render(
+        request,
+        "actions/action_form.html",
+        {"finding": finding, "form": form},
+        status=form_status(form),
+    )
 
 
 @login_required

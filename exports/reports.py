@@ -1,18 +1,17 @@
 """The printable progress report of an inspection, as a web page and as a PDF.
 
 The page is the accessible version (and prints cleanly); the PDF is drawn with
-fpdf2, pure Python, in its built-in Helvetica. Helvetica holds Latin-1 only, so
-typographic punctuation is turned into its plain equivalent and letters outside
-Latin-1 lose their accents in the PDF (the web page keeps every character).
+fpdf2, pure Python, with DejaVu Sans embedded (exports/fonts), so every character the
+records hold prints as written; long text wraps and continues across pages.
 """
 
 import datetime as dt
-import unicodedata
+from pathlib import Path
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from actions.models import RAG, Action, Status
 from actions.querysets import ActionQuerySet
@@ -144,53 +143,24 @@ def progress_report(inspection: Inspection, *, since: dt.date | None = None, tod
 
 # --- PDF -------------------------------------------------------------------------
 
-PLAIN = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "–": "-",
-        "—": "-",
-        "‐": "-",
-        "−": "-",
-        "…": "...",
-        "•": "-",
-        "·": "-",
-        "→": "->",
-        "€": "EUR",
-        "\u00a0": " ",
-        "\u200b": "",
-        "Ł": "L",
-        "ł": "l",
-        "Đ": "D",
-        "đ": "d",
-        "Œ": "OE",
-        "œ": "oe",
-        "ı": "i",
-    }
-)
+# DejaVu Sans (regular and bold), shipped in exports/fonts with its licence: a Unicode
+# font, so curly quotes, dashes and names such as "Llŷr" or "Łukasz" print as written.
+FONT = "dejavu"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
+
+# The grid's line height (mm) and the most lines one table row may hold: a row must fit
+# on a page, so a longer cell (a 4,000-character rationale) continues in the next rows.
+GRID_LINE_HEIGHT = 4.5
+ROW_LINES_MAX = 40
+
+# Control characters have no glyph; tabs and line breaks are kept.
+CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n")
 
 
-def latin1(text) -> str:
-    """Text Helvetica can draw: plain punctuation, accents kept where Latin-1 has them."""
-    text = str(text if text is not None else "").translate(PLAIN)
-    try:
-        return text.encode("latin-1").decode("latin-1")
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for char in text:
-        if ord(char) < 256:
-            out.append(char)
-            continue
-        bare = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        out.append(bare if bare and all(ord(c) < 256 for c in bare) else "?")
-    return "".join(out)
+def printable(text) -> str:
+    """Text as the PDF draws it: every character kept but control characters."""
+    return str(text if text is not None else "").translate(CONTROL)
 
 
 def _date(value) -> str:
@@ -212,48 +182,74 @@ class _ReportPDF(FPDF):
         self.set_creator("PEELtrack")
         self.set_auto_page_break(auto=True, margin=15)
         self.alias_nb_pages()
+        for style, path in FONT_FILES.items():
+            self.add_font(FONT, style, str(path))
 
     def footer(self):
         self.set_y(-12)
-        self.set_font("helvetica", size=8)
+        self.set_font(FONT, size=8)
         self.cell(
             0,
             6,
-            latin1(f"{self.report_title} - page {self.page_no()} of {{nb}}"),
+            printable(f"{self.report_title} - page {self.page_no()} of {{nb}}"),
             align="C",
         )
 
     def heading(self, text: str, size: int = 14):
         self.ln(3)
-        self.set_font("helvetica", style="B", size=size)
-        self.multi_cell(0, size * 0.5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("helvetica", size=9)
+        self.set_font(FONT, style="B", size=size)
+        self.multi_cell(0, size * 0.5, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, size=9)
         self.ln(1)
 
     def para(self, text: str):
-        self.set_font("helvetica", size=9)
-        self.multi_cell(0, 5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, size=9)
+        self.multi_cell(0, 5, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def grid(self, headings: list[str], rows: list[list], widths: tuple[int, ...]):
         if not rows:
             self.para("None.")
             return
-        self.set_font("helvetica", size=8)
+        self.set_font(FONT, size=8)
         with self.table(
             col_widths=widths,
             text_align="LEFT",
-            line_height=4.5,
+            line_height=GRID_LINE_HEIGHT,
             first_row_as_headings=True,
             repeat_headings=1,
         ) as table:
             header = table.row()
             for text in headings:
-                header.cell(latin1(text))
+                header.cell(printable(text))
             for values in rows:
-                row = table.row()
-                for value in values:
-                    row.cell(latin1(value))
-        self.set_font("helvetica", size=9)
+                for part in self._fitting_rows([printable(v) for v in values], widths):
+                    row = table.row()
+                    for value in part:
+                        row.cell(value)
+        self.set_font(FONT, size=9)
+
+    def _fitting_rows(self, values: list[str], widths: tuple[int, ...]) -> list[list[str]]:
+        """One row, or several when a cell is too long for a page: each continues the
+        cell's wrapped lines where the last stopped (the other cells left blank)."""
+        total = sum(widths)
+        lines = [
+            self.multi_cell(
+                # The cell's share of the page, less its padding.
+                width / total * self.epw - 2,
+                GRID_LINE_HEIGHT,
+                value,
+                dry_run=True,
+                output=MethodReturnValue.LINES,
+            )
+            for value, width in zip(values, widths, strict=True)
+        ]
+        most = max(len(cell) for cell in lines)
+        if most <= ROW_LINES_MAX:
+            return [values]
+        return [
+            ["\n".join(cell[start : start + ROW_LINES_MAX]) for cell in lines]
+            for start in range(0, most, ROW_LINES_MAX)
+        ]
 
     def bars(self, title: str, rows: list[dict]):
         """A bar chart and the same figures as a table beside it."""
@@ -264,8 +260,8 @@ class _ReportPDF(FPDF):
         for i, r in enumerate(rows):
             y = top + i * 6
             self.set_xy(self.l_margin, y)
-            self.set_font("helvetica", size=8)
-            self.cell(40, 5, latin1(r["label"]))
+            self.set_font(FONT, size=8)
+            self.cell(40, 5, printable(r["label"]))
             self.set_fill_color(29, 112, 184)
             width = max(r["share"] * 80, 0.2 if r["value"] else 0)
             if width:
@@ -282,8 +278,8 @@ def render_pdf(context: dict, *, by) -> bytes:
     title = f"Progress report: {inspection.force} - {inspection.programme}"
     pdf = _ReportPDF(title)
     pdf.add_page()
-    pdf.set_font("helvetica", style="B", size=18)
-    pdf.multi_cell(0, 8, latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, style="B", size=18)
+    pdf.multi_cell(0, 8, printable(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     since = context["since"]
     pdf.para(
         f"Made {writers.iso(context['generated_at'])} by {_who(by)}. "

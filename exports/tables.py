@@ -5,6 +5,7 @@ audit record of each download. The bytes are written by exports.writers.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -534,9 +535,22 @@ def scoped(model, user, force_path: str, roles: frozenset[str]):
     return queryset if forces is None else queryset.filter(**{f"{force_path}__in": forces})
 
 
-def filters_of(params) -> dict:
-    """The filters as {name: [values]}, for the audit trail (page number left out)."""
-    return {k: v for k, v in params.lists() if k not in {"page", "format"} and any(v)}
+def filters_of(params, filterset) -> dict:
+    """The filters as {name: [values]}, for the audit trail: only the parameters the list's
+    filters read (and so validated), never whatever else the address carried."""
+    names = tuple(filterset.form.fields)
+
+    def is_filter(key: str) -> bool:
+        # A range filter reads its field's name with a suffix (due_after, due_before).
+        return key in names or key.startswith(tuple(f"{name}_" for name in names))
+
+    return {k: v for k, v in params.lists() if is_filter(k) and any(v)}
+
+
+def address_of(request, filters: dict) -> str:
+    """The download's address for the audit trail, rebuilt from its validated filters."""
+    query = urlencode(filters, doseq=True)
+    return f"{request.path}?{query}" if query else request.path
 
 
 def build_export(resource: str, *, user, params, request) -> Export:
@@ -589,7 +603,7 @@ def build_export(resource: str, *, user, params, request) -> Export:
         title=spec.title,
         columns=spec.columns(link),
         queryset=rows,
-        filters=filters_of(params),
+        filters=filters_of(params, filterset),
         per_force=per_force,
     )
 

@@ -58,7 +58,7 @@ def export(request, resource, fmt):
         per_force=built.per_force,
         format=fmt,
         filters=built.filters,
-        path=request.get_full_path(),
+        path=tables.address_of(request, built.filters),
     )
     content_type = writers.CSV_CONTENT_TYPE if fmt == "csv" else writers.XLSX_CONTENT_TYPE
     response = StreamingHttpResponse(tables.stream(built, fmt), content_type=content_type)
@@ -73,7 +73,7 @@ def _check_exports(user, force_id: int) -> None:
 
 
 def _pack_response(request, pack: packs.EvidencePack, name: str):
-    pack.record(path=request.get_full_path())
+    pack.record(path=tables.address_of(request, pack.filters))
     response = StreamingHttpResponse(pack.stream(), content_type="application/zip")
     return _attachment(response, f"{name}-{_stamp()}.zip")
 
@@ -104,7 +104,7 @@ def actions_pack(request):
     if filterset.is_bound and not filterset.is_valid():
         return _refused(request, f"Some filters were not understood: {filterset.errors.as_text()}")
     actions = filterset.qs if filterset.is_bound else base
-    filters = tables.filters_of(request.GET)
+    filters = tables.filters_of(request.GET, filterset)
     pack = packs.actions_pack(user=request.user, actions=actions, filters=filters)
     return _pack_response(request, pack, "evidence-pack-actions")
 
@@ -154,7 +154,7 @@ def progress_report_pdf(request, pk):
         format="pdf",
         inspection=inspection.pk,
         since=since.isoformat() if since else None,
-        path=request.get_full_path(),
+        path=tables.address_of(request, {"since": [since.isoformat()]} if since else {}),
     )
     response = HttpResponse(content, content_type="application/pdf")
     return _attachment(response, f"progress-report-inspection-{pk}-{_stamp()}.pdf")

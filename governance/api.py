@@ -14,12 +14,14 @@ from rest_framework.response import Response
 from actions.api import views as actions_api
 from actions.api.serializers import TransitionSerializer
 from api.base import ReadOnlyViewSet
+from api.exceptions import Conflict
 from api.serializers import person, request_user
 from forces.models import Board
+from ui.limits import RATIONALE_MAX, REASON_MAX, date_validators
 
 from .filters import DecisionFilter, ExtensionRequestFilter, MeetingFilter
 from .models import Decision, ExtensionRequest, Meeting
-from .services import extension_decide, extension_request
+from .services import ExtensionConflict, extension_decide, extension_request
 
 
 def meetings_visible_to(user):
@@ -131,13 +133,19 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 
 
 class ExtensionRequestInputSerializer(serializers.Serializer):
-    new_due_date = serializers.DateField(help_text="Later than the current due date.")
-    reason = serializers.CharField(help_text="Why the action needs more time.")
+    new_due_date = serializers.DateField(
+        help_text="Later than the current due date.", validators=date_validators()
+    )
+    reason = serializers.CharField(
+        max_length=REASON_MAX, help_text="Why the action needs more time."
+    )
 
 
 class ExtensionDecisionInputSerializer(TakenAtMeeting):
     approve = serializers.BooleanField(help_text="true moves the due date; false keeps it.")
-    rationale = serializers.CharField(help_text="The reason for the decision.")
+    rationale = serializers.CharField(
+        max_length=RATIONALE_MAX, help_text="The reason for the decision."
+    )
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -174,12 +182,15 @@ class ActionViewSet(actions_api.ActionViewSet):
             raise PermissionDenied("You may not ask for an extension on this action.")
         data = ExtensionRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        extension = extension_request(
-            action=action,
-            by=request.user,
-            new_due_date=data.validated_data["new_due_date"],
-            reason=data.validated_data["reason"],
-        )
+        try:
+            extension = extension_request(
+                action=action,
+                by=request.user,
+                new_due_date=data.validated_data["new_due_date"],
+                reason=data.validated_data["reason"],
+            )
+        except ExtensionConflict as error:
+            raise Conflict(str(error)) from error
         return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
 
 
@@ -232,13 +243,16 @@ class ExtensionRequestViewSet(ReadOnlyViewSet):
         )
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        extension_decide(
-            request=extension,
-            by=request.user,
-            approve=values["approve"],
-            rationale=values["rationale"],
-            meeting=values.get("meeting"),
-        )
+        try:
+            extension_decide(
+                request=extension,
+                by=request.user,
+                approve=values["approve"],
+                rationale=values["rationale"],
+                meeting=values.get("meeting"),
+            )
+        except ExtensionConflict as error:
+            raise Conflict(str(error)) from error
         return Response(ExtensionRequestSerializer(extension).data)
 
 

@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from ui.forms import GDSForm, date_field, to_date
+from ui.limits import RATIONALE_MAX, REASON_MAX, TITLE_MAX
 
 
 class DecisionForm(GDSForm):
@@ -14,6 +15,7 @@ class DecisionForm(GDSForm):
         error_messages={"required": "Choose whether to sign off or return the action"},
     )
     rationale = forms.CharField(
+        max_length=RATIONALE_MAX,
         label="Why?",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recorded on the action's timeline and in the audit trail. When returning, "
@@ -25,6 +27,7 @@ class DecisionForm(GDSForm):
 
 class ExtensionRequestForm(GDSForm):
     reason = forms.CharField(
+        max_length=REASON_MAX,
         label="Why does the action need more time?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the action needs more time"},
@@ -52,6 +55,7 @@ class ExtensionDecisionForm(GDSForm):
         error_messages={"required": "Choose whether to approve or reject the request"},
     )
     rationale = forms.CharField(
+        max_length=RATIONALE_MAX,
         label="Why?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason for your decision"},
@@ -59,7 +63,7 @@ class ExtensionDecisionForm(GDSForm):
 
 
 class MeetingForm(GDSForm):
-    title = forms.CharField(max_length=200, required=False, help_text="Optional.")
+    title = forms.CharField(max_length=TITLE_MAX, required=False, help_text="Optional.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from forces.models import Board
+from ui.limits import RATIONALE_MAX, REASON_MAX, TITLE_MAX
 
 
 class Outcome(models.TextChoices):
@@ -23,7 +24,7 @@ class Meeting(models.Model):
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
-    title = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -46,7 +47,7 @@ class Decision(models.Model):
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    rationale = models.TextField()
+    rationale = models.TextField(max_length=RATIONALE_MAX)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -74,13 +75,13 @@ class ExtensionRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     current_due_date = models.DateField(null=True)
     requested_due_date = models.DateField()
-    reason = models.TextField()
+    reason = models.TextField(max_length=REASON_MAX)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    rationale = models.TextField(blank=True)
+    rationale = models.TextField(blank=True, max_length=RATIONALE_MAX)
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="extensions"
     )

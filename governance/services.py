@@ -3,16 +3,20 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, ConcurrentEdit
 from actions.signals import action_moved
 from audit.models import Event, diff
 
 from .models import DECISIONS, Decision, ExtensionRequest
 from .signals import extension_decided, extension_requested
+
+
+class ExtensionConflict(Exception):
+    """Someone else asked for, or decided, the same extension at the same moment (409)."""
 
 
 @receiver(action_moved, sender=Action, dispatch_uid="governance.decision_record")
@@ -50,23 +54,30 @@ def extension_request(
         errors["new_due_date"] = "An extension request for this action is already waiting."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        request = ExtensionRequest.objects.create(
-            action=action,
-            requested_by=by,
-            current_due_date=action.due_date,
-            requested_due_date=new_due_date,
-            reason=reason.strip(),
-        )
-        Event.record(
-            by,
-            "extension.request",
-            action,
-            summary=f"Extension requested to {new_due_date:%d %B %Y}",
-            note=reason.strip(),
-            extension=request.pk,
-        )
-        extension_requested.send(sender=ExtensionRequest, request=request, by=by)
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                action=action,
+                requested_by=by,
+                current_due_date=action.due_date,
+                requested_due_date=new_due_date,
+                reason=reason.strip(),
+            )
+            Event.record(
+                by,
+                "extension.request",
+                action,
+                summary=f"Extension requested to {new_due_date:%d %B %Y}",
+                note=reason.strip(),
+                extension=request.pk,
+            )
+            extension_requested.send(sender=ExtensionRequest, request=request, by=by)
+    except IntegrityError as error:
+        # The check above passed, but another request was saved since (one_pending_...).
+        raise ExtensionConflict(
+            "Someone asked for an extension on this action at the same moment: that "
+            "request is now waiting for the board, so yours was not sent."
+        ) from error
     return request
 
 
@@ -89,6 +100,13 @@ def extension_decide(
             }
         )
     with transaction.atomic():
+        # Read again, locked, so two members deciding at once cannot both succeed.
+        fresh = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        if fresh.state != ExtensionRequest.State.PENDING:
+            raise ExtensionConflict(
+                "Someone else decided this request a moment ago "
+                f"({fresh.get_state_display().lower()}); your decision was not recorded."
+            )
         request.state = (
             ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED
         )
@@ -101,7 +119,13 @@ def extension_decide(
         if approve:
             before = action.snapshot()
             action.due_date = request.requested_due_date
-            action._save_versioned(["due_date"], action.version)
+            try:
+                action._save_versioned(["due_date"], action.version)
+            except ConcurrentEdit as error:
+                raise ExtensionConflict(
+                    "The action was changed by someone else while you decided; nothing was "
+                    "recorded. Check the action and decide again."
+                ) from error
             changes = diff(before, action.snapshot())
         Event.record(
             by,

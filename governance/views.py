@@ -17,11 +17,12 @@ from forces.models import Board
 from forces.roles import board_ids, can_manage_force
 from inspections.forms import FindingOversightForm, InspectorateForm
 from inspections.models import Inspection
+from ui.forms import form_status
 
 from . import selectors
 from .forms import DecisionForm, ExtensionDecisionForm, ExtensionRequestForm, MeetingForm
 from .models import ExtensionRequest, Meeting
-from .services import extension_decide, extension_request
+from .services import ExtensionConflict, extension_decide, extension_request
 
 # The review queue shows the oldest extension requests first, this many at a time.
 EXTENSIONS_SHOWN = 100
@@ -106,7 +107,7 @@ def decide(request, pk):
         if rules.can_see_evidence(request.user, e, action)
     ]
     context = {"action": action, "form": form, "evidence": evidence}
-    return render(request, "governance/decide.html", context)
+    return render(request, "governance/decide.html", context, status=form_status(form))
 
 
 @login_required
@@ -126,6 +127,9 @@ def extension_new(request, pk):
             )
         except ValidationError as error:
             form.add_model_errors(error)
+        except ExtensionConflict as error:
+            form.add_error(None, str(error))
+            form.conflict = True
         else:
             messages.success(request, "Your request was sent to the board.")
             return redirect(action)
@@ -134,6 +138,7 @@ def extension_new(request, pk):
         request,
         "governance/extension_form.html",
         {"action": action, "form": form, "history": history},
+        status=form_status(form),
     )
 
 
@@ -163,6 +168,10 @@ def extension_decision(request, pk):
             form.add_model_errors(error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
+        except ExtensionConflict as error:
+            form.add_error(None, str(error))
+            extension.refresh_from_db()
+            form.conflict = True
         else:
             messages.success(request, "The extension decision was recorded.")
             return redirect(_next_or(request, action.get_absolute_url()))
@@ -170,6 +179,7 @@ def extension_decision(request, pk):
         request,
         "governance/extension_decide.html",
         {"extension": extension, "action": action, "form": form},
+        status=form_status(form),
     )
 
 
@@ -211,7 +221,7 @@ def board_detail(request, pk):
         "form": form,
         "can_schedule": can_schedule,
     }
-    return render(request, "governance/board_detail.html", context)
+    return render(request, "governance/board_detail.html", context, status=form_status(form))
 
 
 @login_required

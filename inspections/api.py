@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from api.base import ReadOnlyViewSet
 from forces.models import Board
 from forces.roles import can_manage_force, force_ids_for
+from ui.limits import NOTE_MAX
 
 from .filters import FindingFilter, InspectionFilter, JudgmentFilter
 from .models import (
@@ -152,7 +153,7 @@ class FindingBoardSerializer(serializers.Serializer):
 
 class InspectorateStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=InspectorateStatus.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
 
 
 @extend_schema(tags=["inspections"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from forces.models import Board, Force
 from ui.forms import GDSForm, date_field, to_date
+from ui.limits import FINDING_TEXT_MAX, NOTE_MAX, REASON_MAX
 from ui.upload_safety import check_upload
 
 from .models import (
@@ -70,6 +71,7 @@ class FindingOversightForm(GDSForm):
 class InspectorateForm(GDSForm):
     status = forms.ChoiceField(label="The inspectorate's view", widget=forms.RadioSelect)
     note = forms.CharField(
+        max_length=NOTE_MAX,
         label="Note",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -183,6 +185,7 @@ class FindingForm(GDSForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     lead_in = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Lead-in (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -190,6 +193,7 @@ class FindingForm(GDSForm):
         "sure that:” before a list. Shown with the finding.",
     )
     text = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Text",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The source's own words.",
@@ -261,6 +265,7 @@ class FindingForm(GDSForm):
 
 class WithdrawForm(GDSForm):
     reason = forms.CharField(
+        max_length=REASON_MAX,
         label="Why is the finding withdrawn?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: added twice by mistake; superseded by AFI 4 of PEEL 2023–25.",
@@ -330,12 +335,14 @@ class NationalRecommendationForm(GDSForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     lead_in = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Lead-in (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: “By 31 March 2023, chief constables should:”.",
     )
     text = forms.CharField(
+        max_length=FINDING_TEXT_MAX,
         label="Recommendation",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The report's own words.",

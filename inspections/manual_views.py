@@ -13,6 +13,7 @@ from accounts import security
 from audit.models import Event
 from forces.roles import can_manage_force
 from ui.files import download_name
+from ui.forms import form_status
 
 from .forms import FindingForm, InspectionForm, SourceForm, WithdrawForm
 from .models import Finding, Inspection, InspectionSource, StaleFinding
@@ -58,7 +59,9 @@ def inspection_add(request):
                 request, f"{inspection.programme} was added. Add its findings and documents here."
             )
             return redirect(inspection)
-    return render(request, "inspections/inspection_form.html", {"form": form})
+    return render(
+        request, "inspections/inspection_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 @login_required
@@ -75,7 +78,7 @@ def inspection_edit(request, pk):
             messages.success(request, "The inspection was saved.")
             return redirect(inspection)
     context = {"form": form, "inspection": inspection}
-    return render(request, "inspections/inspection_form.html", context)
+    return render(request, "inspections/inspection_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -147,7 +150,7 @@ def finding_add(request, pk):
             messages.success(request, f"{finding.reference} was added.")
             return redirect(finding)
     context = {"form": form, "inspection": inspection}
-    return render(request, "inspections/finding_form.html", context)
+    return render(request, "inspections/finding_form.html", context, status=form_status(form))
 
 
 def _refuse_stale(form, error: StaleFinding) -> None:
@@ -165,6 +168,7 @@ def _refuse_stale(form, error: StaleFinding) -> None:
     )
     form.data = form.data.copy()
     form.data["version"] = current.version
+    form.conflict = True  # answered 409 (ui.forms.form_status)
 
 
 @login_required
@@ -189,7 +193,7 @@ def finding_edit(request, pk):
             )
             return redirect(finding)
     context = {"form": form, "inspection": finding.inspection, "finding": finding}
-    return render(request, "inspections/finding_form.html", context)
+    return render(request, "inspections/finding_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -220,7 +224,7 @@ def finding_withdraw(request, pk):
         "actions": finding.actions.count(),
         "open_actions": finding.actions.exclude(status="closed").count(),
     }
-    return render(request, "inspections/finding_withdraw.html", context)
+    return render(request, "inspections/finding_withdraw.html", context, status=form_status(form))
 
 
 @login_required

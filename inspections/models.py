@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import Event, diff
 from forces.models import Board, Force
 from forces.roles import can_manage_force
+from ui.limits import FINDING_TEXT_MAX, REASON_MAX
 
 from .querysets import FindingQuerySet, InspectionQuerySet
 
@@ -317,10 +318,11 @@ class Finding(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     reference = models.CharField(max_length=20, help_text='Short reference, e.g. "AFI 3".')
     kind = models.CharField(max_length=30, choices=FindingKind.choices)
-    text = models.TextField(help_text="The source's own words.")
+    text = models.TextField(max_length=FINDING_TEXT_MAX, help_text="The source's own words.")
     lead_in = models.TextField(
         "lead-in",
         blank=True,
+        max_length=FINDING_TEXT_MAX,
         help_text='The words the source puts before this finding, such as "The force should '
         'make sure that:" before a list.',
     )
@@ -395,7 +397,7 @@ class Finding(models.Model):
         related_name="+",
         editable=False,
     )
-    withdrawn_reason = models.TextField(blank=True, editable=False)
+    withdrawn_reason = models.TextField(blank=True, editable=False, max_length=REASON_MAX)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = FindingQuerySet.as_manager()
@@ -686,8 +688,8 @@ class NationalRecommendation(models.Model):
         NationalReport, on_delete=models.PROTECT, related_name="recommendations"
     )
     reference = models.CharField(max_length=20)
-    text = models.TextField()
-    lead_in = models.TextField("lead-in", blank=True)
+    text = models.TextField(max_length=FINDING_TEXT_MAX)
+    lead_in = models.TextField("lead-in", blank=True, max_length=FINDING_TEXT_MAX)
     section = models.CharField(max_length=300, blank=True)
     timescale = models.CharField(max_length=100, blank=True)
     theme = models.CharField(max_length=30, choices=Theme.choices, blank=True)

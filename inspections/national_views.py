@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import security
 from forces.models import Force
+from ui.forms import form_status
 
 from .forms import NationalRecommendationForm, NationalReportForm, NationalUploadForm
 from .importer import ReportUnreadable, parse_report_file
@@ -67,7 +68,9 @@ def national_create(request):
         else:
             messages.success(request, f"{report} was added. Add its recommendations.")
             return redirect(report)
-    return render(request, "inspections/national_form.html", {"form": form})
+    return render(
+        request, "inspections/national_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 @login_required

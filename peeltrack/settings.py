@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "peeltrack.logs.RequestLogMiddleware",
     # A body over REQUEST_MAX_BYTES is refused before anything reads it.
     "peeltrack.uploads.RequestBodyLimitMiddleware",
+    # NUL bytes and over-long query values are refused before any view reads them.
+    "peeltrack.input.RequestInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

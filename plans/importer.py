@@ -37,6 +37,7 @@ from forces.models import Membership
 from forces.roles import can_manage_force
 from inspections.models import Finding, FindingOrigin, Inspection
 from inspections.services import finding_create
+from ui.limits import DESCRIPTION_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
 
 from . import fields as cells
 from .fields import FIELD_LABELS, CellError
@@ -44,7 +45,12 @@ from .models import PlanMapping, PlanRow, PlanUpload
 from .reading import Table
 
 SAME_FINDING_RATIO = 0.75
-TITLE_MAX = 200
+# The most a cell may hold for each field (ui/limits.py): a longer one is a row error.
+CELL_LIMITS = {
+    "description": ("The description", DESCRIPTION_MAX),
+    "closing_summary": ("The closing summary", SUMMARY_MAX),
+    "update": ("The update", NOTE_MAX),
+}
 # Allocation fields (Action.edit's) and state fields a plan sets (import_revisions).
 EDIT_FIELDS = ("title", "description", "owner", "team", "priority", "start_date", "due_date")
 STATE_FIELDS = ("status", "progress", "rag", "closing_summary", "closed_date")
@@ -233,7 +239,8 @@ def _resolve(row: RowPlan, get, mapping, inspections, default_inspection, owners
         description = f"{title}\n\n{description}".strip()
         title = title[: TITLE_MAX - 1].rstrip() + "…"
         row.warnings.append(
-            "The action is longer than 200 characters: it is kept in full in the description"
+            f"The action is longer than {TITLE_MAX} characters: it is kept in full in the "
+            "description"
         )
     values = {"title": title}
     if "description" in mapping or description:
@@ -257,6 +264,9 @@ def _resolve(row: RowPlan, get, mapping, inspections, default_inspection, owners
             values[name] = parse(get(name))
         except CellError as error:
             row.errors.append(str(error))
+    for name, (label, limit) in CELL_LIMITS.items():
+        if len(values.get(name) or "") > limit:
+            row.errors.append(f"{label} is longer than {limit:,} characters: shorten it")
     start, due = values.get("start_date"), values.get("due_date")
     if start and due and start > due:
         row.errors.append("The due date is before the start date")

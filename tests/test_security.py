@@ -187,7 +187,7 @@ def test_editing_an_action_needs_the_version_it_was_based_on(client, coordinator
             "due_date_2": due.year,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Action.objects.get().title != "No version"
 
 

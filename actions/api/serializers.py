@@ -11,6 +11,15 @@ from rest_framework import serializers
 from api.serializers import person, request_user
 from forces.roles import force_ids_for
 from inspections.models import Finding
+from ui.limits import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    date_validators,
+)
 
 from ..forms import force_members
 from ..models import (
@@ -113,8 +122,10 @@ class ActionSerializer(serializers.ModelSerializer):
 class ActionFieldsSerializer(serializers.Serializer):
     """An action's own fields, as a coordinator raises or edits them."""
 
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=TITLE_MAX)
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default=""
+    )
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.none(),
         allow_null=True,
@@ -125,8 +136,12 @@ class ActionFieldsSerializer(serializers.Serializer):
     )
     team = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.MEDIUM)
-    start_date = serializers.DateField(required=False, allow_null=True, default=None)
-    due_date = serializers.DateField(help_text="Today or later (an unchanged date may be past).")
+    start_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=date_validators()
+    )
+    due_date = serializers.DateField(
+        help_text="Today or later (an unchanged date may be past).", validators=date_validators()
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,10 +208,15 @@ class ActionEditSerializer(ActionFieldsSerializer):
 
 class UpdateInputSerializer(serializers.Serializer):
     note = serializers.CharField(
-        help_text="What has happened since the last update (the reason, when holding)."
+        max_length=NOTE_MAX,
+        help_text="What has happened since the last update (the reason, when holding).",
     )
     progress = serializers.IntegerField(
-        min_value=0, max_value=100, required=False, allow_null=True, help_text="0 to 100."
+        min_value=PROGRESS_MIN,
+        max_value=PROGRESS_MAX,
+        required=False,
+        allow_null=True,
+        help_text="0 to 100.",
     )
     rag = serializers.ChoiceField(choices=RAG.choices, required=False, allow_blank=True)
     version = serializers.IntegerField(
@@ -213,7 +233,8 @@ class TransitionSerializer(UpdateInputSerializer):
 
 class SubmitSerializer(TransitionSerializer):
     closing_summary = serializers.CharField(
-        help_text="What was done, and how the evidence shows it. Needs current evidence too."
+        max_length=SUMMARY_MAX,
+        help_text="What was done, and how the evidence shows it. Needs current evidence too.",
     )
 
 
@@ -292,8 +313,12 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
     file = serializers.FileField(required=False, allow_empty_file=False)
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
-    description = serializers.CharField(help_text="What it is and what it shows.")
-    effective_date = serializers.DateField(help_text="The date the evidence applies from.")
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX, help_text="What it is and what it shows."
+    )
+    effective_date = serializers.DateField(
+        help_text="The date the evidence applies from.", validators=date_validators()
+    )
     marking = serializers.ChoiceField(choices=Marking.choices, default=Marking.OFFICIAL)
     supersedes = serializers.PrimaryKeyRelatedField(
         queryset=Evidence.objects.none(),

@@ -343,9 +343,13 @@ def stale_refused(view, action: Action, expected: int | None, by_header: bool):
         raise refusal(detail, extra=extra) from error
 
 
-def conflict(view, current: Action, expected: int) -> tuple[str, dict]:
-    """What to tell a client whose change was based on version `expected`."""
-    missed = max(current.version - expected, 0)
+def conflict(view, current: Action, expected: int | None) -> tuple[str, dict]:
+    """What to tell a client whose change was based on version `expected`.
+
+    A client that sent no version raced someone else's change between our reading the
+    action and writing it: it is told of that change, as if it had sent the version read.
+    """
+    missed = 1 if expected is None else max(current.version - expected, 0)
     events = list(
         current.events.filter(VERSIONED_VERBS)
         .select_related("actor")
@@ -360,9 +364,15 @@ def conflict(view, current: Action, expected: int) -> tuple[str, dict]:
         }
         for e in events
     ]
-    if missed:
-        latest = changes[-1] if changes else None
-        who = f" {latest['by']}: {latest['summary']}." if latest else ""
+    latest = changes[-1] if changes else None
+    who = f" {latest['by']}: {latest['summary']}." if latest else ""
+    if expected is None:
+        detail = (
+            "Someone else changed this action at the same moment, so your change was not "
+            f"saved; it is now version {current.version}.{who} Check the change and send "
+            f"yours again (with version {current.version} to be sure)."
+        )
+    elif missed:
         detail = (
             f"This action was changed after version {expected}; it is now version "
             f"{current.version}.{who} Check the changes and send yours again with version "

@@ -83,7 +83,7 @@ def test_a_missing_note_is_shown_and_typed_input_kept(client, owner, action):
         reverse("actions:update", args=[action.pk]),
         {"note": "", "progress": "35", "version": 1},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in response.text
     assert "Enter a note" in response.text
     assert 'value="35"' in response.text
@@ -128,7 +128,7 @@ def test_a_stale_update_is_refused_showing_the_other_change(client, owner, coord
         reverse("actions:update", args=[action.pk]),
         {"note": "My careful note", "progress": "50", "version": 1},
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "changed after you opened it" in response.text
     assert "Action edited" in response.text
     assert "My careful note" in response.text
@@ -170,7 +170,7 @@ def test_an_owner_uploads_a_pdf_and_its_hash_is_recorded(client, owner, action):
 def test_bad_files_are_refused_with_a_clear_message(client, owner, action, name, content, message):
     client.force_login(owner)
     response = _evidence_post(client, action, SimpleUploadedFile(name, content))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
     assert "Signed-off vetting policy" in response.text  # what was typed is kept
     assert not Evidence.objects.exists()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
-from exports.reports import latin1
+from exports.reports import printable
 from tests.factories import ActionFactory, DecisionFactory, JudgmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,8 +132,9 @@ def test_another_forces_report_does_not_exist(client, outsider, inspection):
     assert client.get(reverse("exports:report_pdf", args=[inspection.pk])).status_code == 404
 
 
-def test_pdf_text_keeps_latin1_and_plainly_replaces_the_rest():
-    assert latin1("“Café” – Łódź…") == '"Café" - Lódz...'
+def test_pdf_text_keeps_every_character_but_control_characters():
+    assert printable("“Café” – Łódź…\x00\x07") == "“Café” – Łódź…"
+    assert printable(None) == ""
 
 
 @pytest.mark.parametrize("rows", [5, 50])

@@ -280,3 +280,11 @@ def test_a_date_more_than_a_year_ahead_is_refused(client, coordinator, force):
     page = _add_inspection(client, force, published_2=str(dt.date.today().year + 3))
     assert "The date must not be more than a year from now" in page.text
     assert not Inspection.objects.exists()
+
+
+def test_the_inspection_pages_show_the_date_published(client, coordinator, inspection):
+    client.force_login(coordinator)
+    adding = client.get(reverse("inspections:add")).text
+    assert 'name="published_2"' in adding and 'name="force"' in adding
+    editing = client.get(reverse("inspections:edit", args=[inspection.pk])).text
+    assert 'name="published_2"' in editing and 'name="force"' not in editing

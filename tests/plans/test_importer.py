@@ -307,3 +307,12 @@ def test_an_action_changed_after_the_check_stops_the_import(force, coordinator, 
         )
     assert Action.objects.get().due_date == dt.date(2026, 3, 31)
     assert PlanUpload.objects.count() == 1
+
+
+def test_a_cell_over_its_limit_is_a_row_error_not_stored(force, coordinator, peel, vetting, olivia):
+    rows = [_row(), _row(ref="AP-2", update="x" * 5_001)]
+    plan, upload = _import(xlsx(rows), force, coordinator, peel)
+    problems = {row.number: row.errors for row in plan.problems}
+    assert problems[3] == ["The update is longer than 5,000 characters: shorten it"]
+    assert Action.objects.count() == 1
+    assert not Update.objects.filter(note__startswith="xxx").exists()
