@@ -97,7 +97,9 @@ def plan_upload(request):
             }
             return redirect("plans:mapping")
     if request.method == "POST":
-        force = form.cleaned_data.get("force") or (forces.first() if len(forces) == 1 else None)
+        # An empty POST leaves the form unbound, with no cleaned_data at all.
+        chosen = getattr(form, "cleaned_data", {}).get("force")
+        force = chosen or (forces.first() if len(forces) == 1 else None)
         security.record_refused_uploads(
             request, force_id=force.pk if force else None, where="action plan upload"
         )
