@@ -1,0 +1,99 @@
+"""The main lists read their first page off an index, not by sorting every action.
+
+The query checked is the one the page really runs (captured from the request), so a
+change to the list's filters or ordering that loses the index fails here.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actions.models import Action
+from tests.factories import FindingFactory, InspectionFactory, UserFactory
+
+ROWS = 3000
+
+
+@pytest.fixture
+def many_actions(force, other_force, owner):
+    """ROWS actions in two forces, due on many dates, a tenth of ours owned by owner,
+    with the planner's statistics up to date (as autovacuum keeps them in production)."""
+    ours = FindingFactory(inspection=InspectionFactory(force=force))
+    theirs = FindingFactory(inspection=InspectionFactory(force=other_force))
+    someone = UserFactory()
+    today = timezone.localdate()
+    Action.objects.bulk_create(
+        Action(
+            finding=ours if n % 2 else theirs,
+            title=f"Action {n}",
+            owner=owner if n % 10 == 1 else someone,
+            due_date=today + dt.timedelta(days=n % 400),
+            status=["not_started", "in_progress", "submitted", "closed"][n // 2 % 4],
+        )
+        for n in range(ROWS)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _page_query(client, url):
+    """The SQL (parameters inlined) that fetched the page's rows."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    pages = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "actions_action"' in q["sql"]
+        and "LIMIT" in q["sql"]
+        and not q["sql"].startswith("SELECT COUNT(*)")
+    ]
+    assert len(pages) == 1, "\n\n".join(q["sql"][:300] for q in queries.captured_queries)
+    return pages[0]
+
+
+def _plan(sql):
+    explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {sql}")
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def _sorts_every_row(plan) -> bool:
+    if connection.vendor == "postgresql":
+        return "Sort" in plan or "Index Scan using action_" not in plan
+    return "TEMP B-TREE FOR ORDER BY" in plan or "actions_action USING INDEX action_" not in plan
+
+
+LISTS = {
+    "My actions": ("owner", "/"),
+    "All actions": ("coordinator", "/actions/"),
+    "All actions, not started or in progress": (
+        "coordinator",
+        "/actions/?status=not_started&status=in_progress",
+    ),
+    "API list": ("coordinator", "/api/v1/actions/"),
+    "API submitted": ("coordinator", "/api/v1/actions/?status=submitted"),
+    "API mine": ("owner", "/api/v1/actions/?owner={owner}"),
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_the_lists_read_their_first_page_off_an_index(client, request, many_actions, name):
+    who, url = LISTS[name]
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    plan = _plan(_page_query(client, url.format(owner=request.getfixturevalue("owner").pk)))
+    assert not _sorts_every_row(plan), plan
+
+
+def test_without_the_indexes_the_same_query_sorts_the_table(client, owner, many_actions):
+    # The check above can fail: drop the indexes (rolled back with the test) and it does.
+    client.force_login(owner)
+    sql = _page_query(client, "/")
+    with connection.cursor() as cursor:
+        for name in ("action_due_date_id", "action_owner_due_id", "action_status_due_id"):
+            cursor.execute(f"DROP INDEX {name}")
+    assert _sorts_every_row(_plan(sql))
