@@ -29,7 +29,13 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EMAIL_HOST": "smtp.internal",
 }
-OURS = set(PRODUCTION) | {"DEBUG", "MEDIA_ROOT", "LOG_FORMAT", "DJANGO_SETTINGS_MODULE"}
+OURS = set(PRODUCTION) | {
+    "DEBUG",
+    "MEDIA_ROOT",
+    "LOG_FORMAT",
+    "DJANGO_SETTINGS_MODULE",
+    "CONN_MAX_AGE",
+}
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -147,3 +153,21 @@ def test_the_deployment_checklist_catches_what_an_operator_turns_off():
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
     assert "security.W012" in result.stderr + result.stdout
+
+
+DB = "settings.DATABASES['default']"
+
+
+@pytest.mark.parametrize(
+    ("env", "kept"),
+    [
+        (PRODUCTION, 60),
+        ({**PRODUCTION, "CONN_MAX_AGE": "0"}, 0),
+        ({**PRODUCTION, "CONN_MAX_AGE": "300"}, 300),
+        ({"DEBUG": "1"}, 0),
+    ],
+)
+def test_production_keeps_database_connections_and_checks_them_before_reuse(env, kept):
+    result = _settings(env, show=f"{DB}['CONN_MAX_AGE'], {DB}['CONN_HEALTH_CHECKS']")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[4:] == [str(kept), "True"]
