@@ -161,6 +161,8 @@ class Action(models.Model):
             models.Index(fields=["owner", "due_date", "id"], name="action_owner_due_id"),  # Mine
             # Review queues, API ?status=, open/overdue filters
             models.Index(fields=["status", "due_date", "id"], name="action_status_due_id"),
+            # Review queues and meeting packs: submitted actions, longest waiting first
+            models.Index(fields=["status", "updated_at"], name="action_status_updated"),
         ]
 
     def __str__(self):

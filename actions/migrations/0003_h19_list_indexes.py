@@ -22,4 +22,8 @@ class Migration(migrations.Migration):
             model_name='action',
             index=models.Index(fields=['status', 'due_date', 'id'], name='action_status_due_id'),
         ),
+        migrations.AddIndex(
+            model_name='action',
+            index=models.Index(fields=['status', 'updated_at'], name='action_status_updated'),
+        ),
     ]
