@@ -30,8 +30,11 @@ def _include(queryset, condition, value: bool):
 
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
+    # distinct=False on every multiple-choice filter here: they test a column of the row
+    # itself, so they cannot duplicate rows, and django-filter's default SELECT DISTINCT
+    # over every selected column makes the database sort the whole list to deduplicate.
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     rag = django_filters.MultipleChoiceFilter(
         label="RAG",
@@ -144,7 +147,9 @@ class ActionFilter(django_filters.FilterSet):
 class UpdateFilter(django_filters.FilterSet):
     action = IdFilter(field_name="action_id")
     author = IdFilter(field_name="author_id")
-    status_after = django_filters.MultipleChoiceFilter(label="Status after", choices=Status.choices)
+    status_after = django_filters.MultipleChoiceFilter(
+        label="Status after", choices=Status.choices, distinct=False
+    )
     since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 

@@ -160,6 +160,19 @@ class Action(models.Model):
                 condition=models.Q(progress__lte=100), name="progress_at_most_100"
             )
         ]
+        # Every list reads the first page in the list order, so each index ends in it:
+        # the database walks the index and stops after a page instead of sorting every
+        # row of the force. Actions reach their force through finding -> inspection, so
+        # the force filter is a join checked as the walk goes (a force's actions are a
+        # large share of the table); owner and status are the filters that narrow.
+        indexes = [
+            models.Index(fields=["due_date", "id"], name="action_due_date_id"),  # All actions
+            models.Index(fields=["owner", "due_date", "id"], name="action_owner_due_id"),  # Mine
+            # Review queues, API ?status=, open/overdue filters
+            models.Index(fields=["status", "due_date", "id"], name="action_status_due_id"),
+            # Review queues and meeting packs: submitted actions, longest waiting first
+            models.Index(fields=["status", "updated_at"], name="action_status_updated"),
+        ]
 
     def __str__(self):
         return self.title

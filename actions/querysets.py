@@ -63,6 +63,30 @@ class ActionQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status="submitted")
 
+    def with_submitter(self):
+        """Annotate latest_submitter_id: who submitted each submitted action for closure
+        (the author of the latest 'submit' update), None for the rest.
+
+        rules.submitter_id reads it, so lists that ask who may close each row (the API's
+        allowed_transitions, the review queue) cost no query per submitted row. The CASE
+        keeps the subquery off rows that are not submitted.
+        """
+        from .models import Update
+
+        latest_submit = (
+            Update.objects.filter(action=models.OuterRef("pk"), status_after="submitted")
+            .exclude(status_before="submitted")
+            .order_by("-created_at", "-pk")
+            .values("author")[:1]
+        )
+        return self.annotate(
+            latest_submitter_id=models.Case(
+                models.When(status="submitted", then=models.Subquery(latest_submit)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""
         # A correlated subquery rather than JOIN + GROUP BY: a page's COUNT(*) then
@@ -76,10 +100,14 @@ class ActionQuerySet(models.QuerySet):
             .annotate(n=models.Count("pk"))
             .values("n")
         )
-        return self.select_related("owner", "finding__inspection__force").annotate(
-            evidence_count=Coalesce(
-                models.Subquery(evidence), 0, output_field=models.IntegerField()
+        return (
+            self.select_related("owner", "finding__inspection__force")
+            .annotate(
+                evidence_count=Coalesce(
+                    models.Subquery(evidence), 0, output_field=models.IntegerField()
+                )
             )
+            .with_submitter()
         )
 
 

@@ -36,6 +36,9 @@ def submitter_id(action) -> int | None:
     """Who submitted the action for closure (the author of the latest 'submit' update)."""
     if action.status != "submitted":
         return None
+    if not hasattr(action, "_submitter_id") and hasattr(action, "latest_submitter_id"):
+        # Annotated by ActionQuerySet.with_submitter (every list): no query per row.
+        action._submitter_id = action.latest_submitter_id
     if not hasattr(action, "_submitter_id"):
         action._submitter_id = (
             action.updates.filter(status_after="submitted")

@@ -23,7 +23,10 @@ class DecisionFilter(django_filters.FilterSet):
 class ExtensionRequestFilter(django_filters.FilterSet):
     action = IdFilter(field_name="action_id")
     board = IdFilter(field_name="action__finding__board_id")
-    state = django_filters.MultipleChoiceFilter(choices=ExtensionRequest.State.choices)
+    # A column of the row itself: no join, so no duplicates and no DISTINCT (and no sort).
+    state = django_filters.MultipleChoiceFilter(
+        choices=ExtensionRequest.State.choices, distinct=False
+    )
 
     class Meta:
         model = ExtensionRequest

@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from actions import rules
-from actions.models import RAG, Action, Status, Update
+from actions.models import RAG, Action, Status
 from actions.querysets import ActionQuerySet
 from forces.models import Board
 from forces.roles import board_ids
@@ -33,19 +33,15 @@ def decidable_actions(user):
 def review_queue(user):
     """Submitted actions and pending extension requests that user may decide."""
     actions = decidable_actions(user)
-    # Who submitted each action (the latest 'submit'): they may not sign it off either.
-    submitter = Subquery(
-        Update.objects.filter(action=OuterRef("pk"), status_after="submitted")
-        .exclude(status_before="submitted")
-        .order_by("-created_at", "-pk")
-        .values("author")[:1]
-    )
+    # Whoever submitted an action (the latest 'submit') may not sign it off either. The
+    # submitter subquery appears once in WHERE (COALESCE, not "IS NULL OR <>", which ran
+    # it twice per submitted row); the page's own column is computed after the LIMIT.
     submitted = (
         actions.awaiting_review()
         .exclude(owner=user)
-        .annotate(submitter=submitter)
-        .filter(Q(submitter__isnull=True) | ~Q(submitter=user.pk))
         .for_list()
+        .alias(submitter_or_nobody=Coalesce("latest_submitter_id", 0))
+        .exclude(submitter_or_nobody=user.pk)
         .select_related("finding__board")
         .order_by("updated_at")
     )

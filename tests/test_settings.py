@@ -37,6 +37,7 @@ OURS = set(PRODUCTION) | {
     "LOG_FORMAT",
     "DJANGO_SETTINGS_MODULE",
     "CLAMAV_ENABLED",
+    "CONN_MAX_AGE",
 }
 
 
@@ -181,3 +182,21 @@ def test_scanning_is_on_in_production_and_off_in_development_unless_set():
     assert development.stdout.split()[-1] == "False"
     asked = _settings({"DEBUG": "1", "CLAMAV_ENABLED": "1"}, "settings.CLAMAV_ENABLED")
     assert asked.stdout.split()[-1] == "True"
+
+
+DB = "settings.DATABASES['default']"
+
+
+@pytest.mark.parametrize(
+    ("env", "kept"),
+    [
+        (PRODUCTION, 60),
+        ({**PRODUCTION, "CONN_MAX_AGE": "0"}, 0),
+        ({**PRODUCTION, "CONN_MAX_AGE": "300"}, 300),
+        ({"DEBUG": "1"}, 0),
+    ],
+)
+def test_production_keeps_database_connections_and_checks_them_before_reuse(env, kept):
+    result = _settings(env, show=f"{DB}['CONN_MAX_AGE'], {DB}['CONN_HEALTH_CHECKS']")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[4:] == [str(kept), "True"]

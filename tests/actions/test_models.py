@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actions.models import ConcurrentEdit, Status, create_action, import_action
+from actions.models import Action, ConcurrentEdit, Status, create_action, import_action
 from audit.models import Event
 from inspections.models import ForceProgress
-from tests.factories import ActionFactory, EvidenceFactory
+from tests.factories import ActionFactory, EvidenceFactory, UpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +266,24 @@ def test_importing_an_action_keeps_the_rules_of_raising_one(coordinator, owner, 
     with pytest.raises(ValidationError):
         import_action(finding=finding, by=coordinator, note="", title="T")
     assert not finding.actions.exists()
+
+
+def test_lists_know_who_submitted_each_action_as_the_rule_would_look_it_up(
+    finding, owner, teammate
+):
+    from actions import rules
+
+    resubmitted = ActionFactory(finding=finding, owner=owner, status="submitted")
+    for author, before in [(owner, "in_progress"), (teammate, "in_progress")]:
+        UpdateFactory(
+            action=resubmitted, author=author, status_before=before, status_after="submitted"
+        )
+    imported = ActionFactory(finding=finding, owner=owner, status="submitted")
+    open_one = ActionFactory(finding=finding, owner=owner, status="in_progress")
+    listed = {a.pk: a for a in Action.objects.for_list()}
+    assert listed[resubmitted.pk].latest_submitter_id == teammate.pk
+    assert listed[imported.pk].latest_submitter_id is None
+    assert listed[open_one.pk].latest_submitter_id is None
+    for action in [resubmitted, imported, open_one]:
+        fresh = Action.objects.get(pk=action.pk)
+        assert rules.submitter_id(listed[action.pk]) == rules.submitter_id(fresh)

@@ -311,3 +311,36 @@ def test_the_review_queue_leaves_out_what_the_member_submitted(
     )
     client.force_login(board_member)
     assert "Submitted for closure (0)" in client.get(reverse("governance:review")).text
+
+
+def _submit_by(action, author, minutes_ago):
+    from actions.models import Update
+
+    update = Update.objects.create(
+        action=action,
+        author=author,
+        note="Done",
+        status_before="in_progress",
+        status_after="submitted",
+    )
+    Update.objects.filter(pk=update.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=minutes_ago)
+    )
+
+
+def test_the_review_queue_goes_by_who_submitted_last(
+    client, board_member, owner, overseen_action, finding
+):
+    # The member submitted it once, it came back, and the owner submitted it again:
+    # the member may decide it now. One the member submitted last stays out.
+    _submit(overseen_action)
+    _submit_by(overseen_action, board_member, minutes_ago=60)
+    _submit_by(overseen_action, owner, minutes_ago=5)
+    mine = _submit(ActionFactory(finding=overseen_action.finding, title="Member's own submit"))
+    _submit_by(mine, owner, minutes_ago=60)
+    _submit_by(mine, board_member, minutes_ago=5)
+    # Submitted before PEELtrack (no submit update): anyone on the board may decide it.
+    imported = _submit(ActionFactory(finding=overseen_action.finding, title="Imported"))
+    client.force_login(board_member)
+    page = client.get(reverse("governance:review")).context["page"]
+    assert {a.pk for a in page} == {overseen_action.pk, imported.pk}
