@@ -1,0 +1,107 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Every test here is marked `browser`. Without Chromium at CHROMIUM they are skipped with a
+message saying how to get it (`make test` still runs everything else); under CI=true a
+missing browser fails the run instead, so CI can never pass without them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the test's thread, and Django refuses
+# ORM calls from a thread with a running loop (SynchronousOnlyOperation), though nothing here
+# is async: the factories and checks run between Playwright calls, never inside the loop.
+# The live server answers the browser from its own thread, which is unaffected.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+MISSING = f"Chromium not found at {CHROMIUM}: make test-browser needs it (apt-get install chromium)"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SCREENSHOTS = ROOT / "var" / "browser-screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists() and not _in_ci():
+                item.add_marker(pytest.mark.skip(reason=MISSING))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    ran = [
+        report
+        for key in ("passed", "failed", "error", "skipped")
+        for report in terminalreporter.stats.get(key, [])
+        if getattr(report, "nodeid", "").startswith("tests/browser/")
+    ]
+    if not ran:
+        return
+    if all(report.skipped for report in ran):
+        terminalreporter.write_line(f"Browser tests skipped: {MISSING}", yellow=True)
+        return
+    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
+    terminalreporter.write_line(
+        f"Browser screenshots ({len(shots)}, each journey's last step): {SCREENSHOTS}"
+    )
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    # Pages are opened by path (page.goto("/actions/")) on the live server. This also
+    # replaces pytest-playwright's own fallback fixture, which pytest 9 deprecates.
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING + " (CI=true: browser tests must run)")
+    if not AXE.exists():
+        pytest.fail(f"axe-core not found at {AXE}: run `make frontend` (npm ci)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _expect_timeout(page):
+    # Auto-waiting assertions: generous enough for a busy 2-core CI machine, no sleeps.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    # A script error on any page the test visited fails it.
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Saves the page as the journey's last step: var/browser-screenshots/<test>.png."""
+
+    def take(name: str | None = None):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name or request.node.name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
