@@ -23,6 +23,7 @@ ROOT = HERE.parents[1]
 SCREENSHOTS = ROOT / "var" / "browser-screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEEDS = ROOT.parent / "shared" / "seeds"
+SAVED: list[Path] = []  # this run's screenshots
 
 
 def _in_ci() -> bool:
@@ -49,9 +50,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if all(report.skipped for report in ran):
         terminalreporter.write_line(f"Browser tests skipped: {MISSING}", yellow=True)
         return
-    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
     terminalreporter.write_line(
-        f"Browser screenshots ({len(shots)}, each journey's last step): {SCREENSHOTS}"
+        f"Browser screenshots ({len(SAVED)}, each journey's last step): {SCREENSHOTS}"
     )
 
 
@@ -95,13 +95,17 @@ def _expect_timeout(page):
 
 
 @pytest.fixture
-def screenshot(page, request):
-    """Saves the page as the journey's last step: var/browser-screenshots/<test>.png."""
+def journey_screenshot(page, request):
+    """Saves the page as the journey ended, passed or failed:
+    var/browser-screenshots/<test>-<database>.png, so a failing run can be seen."""
+    yield
+    from django.db import connection
 
-    def take(name: str | None = None):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name or request.node.name}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = request.node.originalname.removeprefix("test_")
+    path = SCREENSHOTS / f"{name}-{connection.vendor}.png"
+    try:
         page.screenshot(path=str(path), full_page=True)
-        return path
-
-    return take
+        SAVED.append(path)
+    except Exception as error:  # a crashed page must not hide the test's own failure
+        request.node.warn(pytest.PytestWarning(f"no screenshot of {name}: {error}"))

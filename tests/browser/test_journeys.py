@@ -25,7 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("journey_screenshot")]
 
 PDF = b"%PDF-1.4\n% vetting policy, approved\n%%EOF\n"
 
@@ -46,7 +46,11 @@ def _date(page, name, day):
 
 
 def test_owner_finds_an_overdue_action_and_takes_it_to_closure(
-    page, live_server, owner, finding, board, screenshot
+    page,
+    live_server,
+    owner,
+    finding,
+    board,
 ):
     finding.board = board
     finding.save()
@@ -116,11 +120,15 @@ def test_owner_finds_an_overdue_action_and_takes_it_to_closure(
     overdue.refresh_from_db()
     assert overdue.status == "submitted"
     assert ExtensionRequest.objects.get(action=overdue).state == "pending"
-    screenshot()
 
 
 def test_coordinator_imports_the_sample_report_and_allocates_its_findings(
-    page, live_server, coordinator, owner, teammate, force, screenshot
+    page,
+    live_server,
+    coordinator,
+    owner,
+    teammate,
+    force,
 ):
     sign_in(page, live_server, coordinator)
     page.get_by_role("link", name="Inspections", exact=True).click()
@@ -170,11 +178,15 @@ def test_coordinator_imports_the_sample_report_and_allocates_its_findings(
     action.refresh_from_db()
     assert action.owner == teammate
     assert action.original_due_date == due
-    screenshot()
 
 
 def test_board_member_reviews_decides_and_prints_the_pack_by_keyboard_only(
-    page, live_server, board_member, board, owner, finding, screenshot
+    page,
+    live_server,
+    board_member,
+    board,
+    owner,
+    finding,
 ):
     finding.board = board
     finding.save()
@@ -269,11 +281,15 @@ def test_board_member_reviews_decides_and_prints_the_pack_by_keyboard_only(
     assert extension.state == "approved"
     assert late.due_date == extension.requested_due_date
     assert meeting.board == board
-    screenshot()
 
 
 def test_auditor_filters_exports_and_opens_an_evidence_pack(
-    page, live_server, auditor, owner, inspection, tmp_path, screenshot
+    page,
+    live_server,
+    auditor,
+    owner,
+    inspection,
+    tmp_path,
 ):
     finding = FindingFactory(inspection=inspection, reference="AFI 1")
     started = ActionFactory(finding=finding, owner=owner, title="Vet the contractors")
@@ -325,11 +341,14 @@ def test_auditor_filters_exports_and_opens_an_evidence_pack(
     with page.expect_download() as pdf_download:
         page.get_by_role("link", name="Download PDF").click()
     assert pdf_download.value.path().read_bytes()[:5] == b"%PDF-"
-    screenshot()
 
 
 def test_outsider_gets_not_found_for_another_forces_pages(
-    page, live_server, outsider, action, board, screenshot
+    page,
+    live_server,
+    outsider,
+    action,
+    board,
 ):
     evidence = EvidenceFactory(action=action)
     extension = ExtensionRequestFactory(action=action)
@@ -359,4 +378,3 @@ def test_outsider_gets_not_found_for_another_forces_pages(
     # The outsider's own lists do not show the other force's work either.
     page.goto("/actions/")
     expect(page.locator("main")).not_to_contain_text(action.title)
-    screenshot()
