@@ -1,6 +1,8 @@
-"""Each role's journey through PEELtrack in Chromium, as a person does it: the mouse for most,
-the keyboard only for the board member's. axe-core checks every page on the way at 1280 px
-and 400 px wide, error states included, and the last step is saved as a screenshot."""
+"""Each role's journey through PEELtrack in Chromium, as a person does it: with the mouse,
+and with the keyboard only (the board member's whole journey; the owner's, coordinator's and
+auditor's main steps; a report upload needs the file dialog, so it has none). axe-core
+checks every page on the way at 1280 px and 400 px wide, error states included, and each
+journey's last step is saved as a screenshot."""
 
 import datetime as dt
 import re
@@ -378,3 +380,114 @@ def test_outsider_gets_not_found_for_another_forces_pages(
     # The outsider's own lists do not show the other force's work either.
     page.goto("/actions/")
     expect(page.locator("main")).not_to_contain_text(action.title)
+
+
+def test_owner_updates_and_asks_for_more_time_by_keyboard_only(
+    page, live_server, owner, finding, board
+):
+    finding.board = board
+    finding.save()
+    action = ActionFactory(
+        finding=finding,
+        owner=owner,
+        title="Clear the vetting backlog",
+        due_date=timezone.localdate() - dt.timedelta(days=2),
+    )
+    sign_in(page, live_server, owner, keyboard=True)
+    # The "signed in" banner takes focus as it appears (GOV.UK's success banner); on the
+    # page reloaded, the skip link is the first stop and takes the keyboard past the menu.
+    page.reload()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content")).to_be_focused()
+    tab_to(page, page.get_by_role("link", name="Clear the vetting backlog"))
+    page.keyboard.press("Enter")
+
+    tab_to(page, page.get_by_role("link", name="Post an update"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_label("What has happened since the last update?"))
+    page.keyboard.type("Two vetting officers hired.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Progress (%)")).to_be_focused()
+    page.keyboard.type("30")
+    tab_to(page, page.get_by_label("No, keep it as it is"))
+    page.keyboard.press("ArrowDown")  # the next choice: "Start work"
+    expect(page.get_by_label("Start work")).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Save update"))
+    page.keyboard.press("Enter")
+    expect(page.locator(".app-timeline")).to_contain_text("Two vetting officers hired.")
+
+    tab_to(page, page.get_by_role("link", name="Ask for more time"))
+    page.keyboard.press("Enter")
+    later = timezone.localdate() + dt.timedelta(days=40)
+    tab_to(page, page.locator("[name=new_due_date_0]"))
+    for part in (later.day, later.month, later.year):
+        page.keyboard.type(str(part))
+        page.keyboard.press("Tab")
+    expect(page.get_by_label("Why does the action need more time?")).to_be_focused()
+    page.keyboard.type("Waiting for new IT.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("Awaiting decision")
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+    assert action.progress == 30
+    assert ExtensionRequest.objects.get(action=action).requested_due_date == later
+
+
+def test_auditor_filters_and_exports_by_keyboard_only(page, live_server, auditor, owner, finding):
+    started = ActionFactory(finding=finding, owner=owner, title="Vet the contractors")
+    Action.objects.filter(pk=started.pk).update(status="in_progress")
+    ActionFactory(finding=finding, owner=owner, title="Not begun yet")
+    sign_in(page, live_server, auditor, keyboard=True)
+    tab_to(
+        page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="All actions")
+    )
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    tab_to(page, page.locator("form.app-filter").get_by_label("In progress"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Apply filters"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"status=in_progress"))
+    expect(page.locator("main table").first).not_to_contain_text("Not begun yet")
+    tab_to(page, page.get_by_role("link", name=re.compile(r"^Actions as CSV")))
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    assert "Vet the contractors" in text
+    assert "Not begun yet" not in text
+
+
+def test_coordinator_raises_an_action_by_keyboard_only(
+    page, live_server, coordinator, owner, finding
+):
+    due = timezone.localdate() + dt.timedelta(days=60)
+    sign_in(page, live_server, coordinator, keyboard=True)
+    tab_to(page, page.get_by_role("link", name="To allocate"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("link", name=f"Raise action for {finding.reference}"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_label("Title"))
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Vet every contractor")
+    tab_to(page, page.get_by_label("Owner"))
+    # A focused select changes with the arrow keys, without opening.
+    wanted = f"{owner.get_full_name()} ({owner.username})"
+    for _ in range(10):
+        if page.get_by_label("Owner").evaluate("s => s.selectedOptions[0].text") == wanted:
+            break
+        page.keyboard.press("ArrowDown")
+    tab_to(page, page.locator("[name=due_date_0]"))
+    for part in (due.day, due.month, due.year):
+        page.keyboard.type(str(part))
+        page.keyboard.press("Tab")
+    tab_to(page, page.get_by_role("button", name="Raise action"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vet every contractor")
+    action = Action.objects.get(title="Vet every contractor")
+    assert action.owner == owner
+    assert action.due_date == due

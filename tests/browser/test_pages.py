@@ -24,6 +24,7 @@ from tests.factories import (
     EvidenceFactory,
     ExtensionRequestFactory,
     MeetingFactory,
+    MembershipFactory,
     UpdateFactory,
     UserFactory,
 )
@@ -66,8 +67,6 @@ def world(force, owner, teammate, coordinator, board_member, auditor, outsider, 
     meeting = MeetingFactory(board=board, title="Quarterly review")
     people_manager = _member(force, "people_manager", "people")
     newcomer = UserFactory(username="newcomer")
-    from tests.factories import MembershipFactory
-
     MembershipFactory(user=newcomer, force=force, role="owner")
     national = UserFactory(username="hmicfrs-liaison")
     national.user_permissions.add(Permission.objects.get(codename="import_national"))
