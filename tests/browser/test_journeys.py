@@ -200,6 +200,12 @@ def test_board_member_reviews_decides_and_prints_the_pack_by_keyboard_only(
             status="submitted", closing_summary="Done, see the evidence."
         )
     late = ActionFactory(finding=finding, owner=owner, title="Replace the vetting system")
+    ActionFactory(
+        finding=finding,
+        owner=owner,
+        title="Recruit vetting officers",
+        due_date=timezone.localdate() - dt.timedelta(days=5),
+    )
     extension = ExtensionRequestFactory(action=late)
     meeting = MeetingFactory(board=board, title="Quarterly review")
     # window.print opens a dialog headless Chromium cannot show: count the calls instead.
@@ -264,6 +270,7 @@ def test_board_member_reviews_decides_and_prints_the_pack_by_keyboard_only(
     tab_to(page, page.get_by_role("link", name=re.compile("Quarterly review")))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Agenda pack")
+    expect(page.locator("#overdue + *")).to_contain_text("Recruit vetting officers")
     check_accessibility(page)
     tab_to(page, page.get_by_role("button", name="Print or save as PDF"))
     page.keyboard.press("Enter")
