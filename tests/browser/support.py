@@ -76,30 +76,40 @@ def check_accessibility(page: Page, *, widths=WIDTHS) -> None:
     assert not problems, f"axe-core on {page.url} ({title}):\n" + "\n".join(problems)
 
 
+FOCUS_STATE = """el => {
+    const s = getComputedStyle(el);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+        && s.outlineColor !== 'transparent' && !s.outlineColor.endsWith(', 0)');
+    const shadow = s.boxShadow && s.boxShadow !== 'none';
+    const yellow = s.backgroundColor === 'rgb(255, 221, 0)';
+    return outline || shadow || yellow;
+}"""
+
+
 def has_visible_focus(locator: Locator) -> bool:
-    """GOV.UK focus states: a yellow (#ffdd00) background, an outline or a box-shadow."""
-    return locator.evaluate(
-        """el => {
-            const s = getComputedStyle(el);
-            const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-            const shadow = s.boxShadow && s.boxShadow !== 'none';
-            const yellow = s.backgroundColor === 'rgb(255, 221, 0)';
-            return outline || shadow || yellow;
-        }"""
-    )
+    """GOV.UK focus states: a yellow (#ffdd00) background, a visible outline or a
+    box-shadow (the transparent outline GOV.UK adds for Windows high contrast is not one)."""
+    return locator.evaluate(FOCUS_STATE)
 
 
 def tab_to(page: Page, target: Locator, *, limit: int = 80, backwards: bool = False) -> None:
-    """Presses Tab until `target` has focus, checking each stop on the way is visibly
-    focused; fails if the target is never reached (a focus trap or an unreachable control)."""
+    """Presses Tab until `target` has focus, checking every stop on the way is visibly
+    focused (WCAG 2.4.7); fails if the target is never reached (a focus trap or a control
+    the keyboard cannot get to)."""
     key = "Shift+Tab" if backwards else "Tab"
-    target = target.first
+    handle = target.first.element_handle()
     for _ in range(limit):
         page.keyboard.press(key)
-        if target.evaluate("el => el === document.activeElement"):
-            focused = page.locator(":focus")
-            assert has_visible_focus(focused), (
-                f"no visible focus on {focused.evaluate('e => e.outerHTML')[:200]}"
-            )
+        stop = page.evaluate(
+            f"""target => {{
+                const el = document.activeElement;
+                if (!el || el === document.body) return {{reached: false, visible: true}};
+                return {{reached: el === target, visible: ({FOCUS_STATE})(el),
+                         html: el.outerHTML.slice(0, 200)}};
+            }}""",
+            handle,
+        )
+        assert stop["visible"], f"no visible focus on {stop['html']} ({page.url})"
+        if stop["reached"]:
             return
     raise AssertionError(f"{target} not reached with {limit} presses of {key}")
