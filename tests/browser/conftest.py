@@ -10,12 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an asyncio event loop in the test's thread, and Django refuses
-# ORM calls from a thread with a running loop (SynchronousOnlyOperation), though nothing here
-# is async: the factories and checks run between Playwright calls, never inside the loop.
-# The live server answers the browser from its own thread, which is unaffected.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 MISSING = f"Chromium not found at {CHROMIUM}: make test-browser needs it (apt-get install chromium)"
 HERE = Path(__file__).resolve().parent
@@ -30,12 +24,32 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def _is_browser_test(item) -> bool:
+    return HERE in Path(str(item.path)).resolve().parents
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
-            if not CHROMIUM.exists() and not _in_ci():
-                item.add_marker(pytest.mark.skip(reason=MISSING))
+    browser = [item for item in items if _is_browser_test(item)]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+        if not CHROMIUM.exists() and not _in_ci():
+            item.add_marker(pytest.mark.skip(reason=MISSING))
+    # Last, after every other test: see _django_beside_playwright.
+    items[:] = [item for item in items if not _is_browser_test(item)] + browser
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _django_beside_playwright():
+    """Playwright's sync API runs an asyncio event loop in the main thread, from the first
+    browser test to the end of the run, and Django refuses ORM calls in a thread with a
+    running loop (SynchronousOnlyOperation), though nothing here is async: the factories,
+    checks and database flushes run between Playwright's calls, never inside its loop, and
+    the live server answers from its own thread. So the browser tests run last, and from the
+    first of them Django is told the calls are safe. Not set for the whole run: it would
+    reach the subprocesses other tests start (`check --deploy` refuses it, rightly)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
