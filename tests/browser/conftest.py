@@ -18,6 +18,7 @@ SCREENSHOTS = ROOT / "var" / "browser-screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEEDS = ROOT.parent / "shared" / "seeds"
 SAVED: list[Path] = []  # this run's screenshots
+AXE_RUNS: list[str] = []  # each axe-core run: "<width>px <url>"
 
 
 def _in_ci() -> bool:
@@ -64,6 +65,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if all(report.skipped for report in ran):
         terminalreporter.write_line(f"Browser tests skipped: {MISSING}", yellow=True)
         return
+    pages = {run.split(" ", 1)[1] for run in AXE_RUNS}
+    terminalreporter.write_line(
+        f"axe-core: {len(AXE_RUNS)} runs over {len(pages)} page addresses (as each role, "
+        "at each width, error states included)"
+    )
     terminalreporter.write_line(
         f"Browser screenshots ({len(SAVED)}, each journey's last step): {SCREENSHOTS}"
     )

@@ -6,7 +6,7 @@ import json
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import AXE, AXE_RUNS
 
 PASSWORD = "pass-word-123"  # tests/factories.UserFactory
 WIDTHS = (1280, 400)
@@ -61,6 +61,7 @@ def check_accessibility(page: Page, *, widths=WIDTHS) -> None:
                 })""",
                 [TAGS, list(DISABLED_RULES)],
             )
+            AXE_RUNS.append(f"{width}px {page.url}")
             for violation in result["violations"]:
                 nodes = [
                     {"target": node["target"], "html": node["html"][:200]}
@@ -92,12 +93,16 @@ def has_visible_focus(locator: Locator) -> bool:
     return locator.evaluate(FOCUS_STATE)
 
 
-def tab_to(page: Page, target: Locator, *, limit: int = 80, backwards: bool = False) -> None:
+def tab_to(page: Page, target: Locator, *, limit: int = 150, backwards: bool = False) -> None:
     """Presses Tab until `target` has focus, checking every stop on the way is visibly
     focused (WCAG 2.4.7); fails if the target is never reached (a focus trap or a control
     the keyboard cannot get to)."""
     key = "Shift+Tab" if backwards else "Tab"
-    handle = target.first.element_handle()
+    handle = target.first.element_handle()  # waits for the page that has it
+    # GOV.UK Frontend's scripts (which may move focus: error summaries, success banners)
+    # have run by the load event: start tabbing after them, as a person would.
+    page.wait_for_load_state("load")
+    visited = []
     for _ in range(limit):
         page.keyboard.press(key)
         stop = page.evaluate(
@@ -112,4 +117,8 @@ def tab_to(page: Page, target: Locator, *, limit: int = 80, backwards: bool = Fa
         assert stop["visible"], f"no visible focus on {stop['html']} ({page.url})"
         if stop["reached"]:
             return
-    raise AssertionError(f"{target} not reached with {limit} presses of {key}")
+        visited.append(stop.get("html", "<body>")[:80])
+    raise AssertionError(
+        f"{target} not reached with {limit} presses of {key} on {page.url}; the last stops: "
+        + "\n".join(visited[-8:])
+    )
