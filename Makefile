@@ -63,6 +63,13 @@ run: demo
 test: install static
 	$(PY) -m pytest -q
 
+# Only the browser tests (tests/browser): Playwright drives Debian's Chromium
+# (/usr/bin/chromium; `apt-get install chromium`) through each role's journey, with axe-core
+# on every page. Without Chromium, `make test` skips them and says so.
+.PHONY: test-browser
+test-browser: install frontend
+	$(PY) -m pytest -q -m browser tests/browser
+
 # The production stack on this machine: PostgreSQL (DATABASE_URL, by default the local
 # server's peeltrack_serve database), Azurite for the files, gunicorn and a task worker,
 # DEBUG off. Serves on http://$(HOST)/ until Ctrl+C. See docs/deploy.md.
