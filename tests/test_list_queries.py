@@ -68,16 +68,16 @@ def test_the_owners_api_list_costs_the_same_queries_however_many_they_submitted(
 # navigation (two), unread notices.
 @pytest.mark.parametrize("rows", ROWS)
 @pytest.mark.parametrize(
-    ("page", "who"), [("actions:home", "owner"), ("actions:list", "coordinator")]
+    ("url_name", "who"), [("actions:home", "owner"), ("actions:list", "coordinator")]
 )
 def test_the_action_lists_cost_the_same_queries_for_a_page_of_5_or_500_submitted_actions(
-    client, request, submitted, rows, page, who, django_assert_num_queries
+    client, request, submitted, rows, url_name, who, django_assert_num_queries
 ):
     submitted(rows)
     client.force_login(request.getfixturevalue(who))
     # the five above, then the count, the filter's choices (inspections, owners), the page
     with django_assert_num_queries(9):
-        response = client.get(reverse(page))
+        response = client.get(reverse(url_name))
     assert len(response.context["page"]) == min(rows, 50)
 
 

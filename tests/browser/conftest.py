@@ -29,6 +29,9 @@ def _is_browser_test(item) -> bool:
     return HERE in Path(str(item.path)).resolve().parents
 
 
+# After every other plugin's ordering (pytest-django sorts by database use, which would
+# put tests needing no database after these).
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     browser = [item for item in items if _is_browser_test(item)]
     for item in browser:

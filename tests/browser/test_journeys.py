@@ -174,6 +174,8 @@ def test_coordinator_imports_the_sample_report_and_allocates_its_findings(
         label=f"{teammate.get_full_name()} ({teammate.username})"
     )
     _date(page, "due_date", due + dt.timedelta(days=30))
+    # Moving the agreed date needs a reason, kept in the action's history.
+    page.get_by_label("Why is the due date changing?").fill("The vetting unit starts in May.")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text(teammate.get_full_name())
     check_accessibility(page)
