@@ -295,3 +295,25 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"Digest to {self.user} on {self.day}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (/calendar/<token>.ics): their actions' due dates
+    and their boards' meetings, for Outlook or another calendar to subscribe to.
+
+    Only a hash of the token is kept, like an API token's: the address is shown once, when
+    made. Resetting makes a new token (the old address stops); turning it off removes the row.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "calendar feed"
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from notifications.calendar import feed as calendar_feed
+
 admin.site.site_header = "PEELtrack back office"
 admin.site.site_title = "PEELtrack admin"
 # The back office signs in through the same page as everyone else, with its lockout,
@@ -38,6 +40,8 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("action-plans/", include("plans.urls")),
     path("notifications/", include("notifications.urls")),
+    # A calendar program fetches this with no session: the secret token is the key.
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("", include("governance.urls")),
     path("", include("exports.urls")),
     path("", include("actions.urls")),

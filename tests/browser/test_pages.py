@@ -274,3 +274,18 @@ def test_signed_out_pages_pass_axe(page, live_server, world):
     page.get_by_role("button", name="Send the link").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_accessibility(page)
+
+
+def test_the_calendar_feed_states_pass_axe(page, live_server, world):
+    """Your account with the calendar feed off and on, and the page that shows its address once."""
+    sign_in(page, live_server, world["cast"]["owner"])
+    page.goto("/account/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Turn on your calendar feed").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Calendar feed on")
+    address = page.get_by_label("Your calendar feed address").input_value()
+    assert address.startswith(live_server.url + "/calendar/") and address.endswith(".ics")
+    check_accessibility(page)
+    page.get_by_role("link", name="Back to your account").click()
+    expect(page.get_by_role("button", name="Reset your calendar feed address")).to_be_visible()
+    check_accessibility(page)
