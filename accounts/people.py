@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -395,11 +396,17 @@ def leaver_work(person, force_ids) -> list[dict]:
     return [item for hook in LEAVER_WORK for item in hook(person, force_ids)]
 
 
+# Sent (person=, by=) when every API token of a person is revoked (signing out everywhere,
+# deactivation): apps above accounts revoke their own secrets too (the calendar feed).
+credentials_revoked = Signal()
+
+
 def tokens_revoke_all(*, person, by=None) -> int:
-    """Revoke every API token of person, each audited."""
+    """Revoke every API token of person, each audited, and tell credentials_revoked."""
     count = 0
     for token in ApiToken.objects.filter(user=person):
         Event.record(by, "token.revoke", token, summary=f"API token revoked: {token.name}")
         token.delete()
         count += 1
+    credentials_revoked.send(sender=tokens_revoke_all, person=person, by=by)
     return count

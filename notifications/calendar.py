@@ -53,15 +53,22 @@ def feed_turn_on(*, user, reset: bool = False) -> str:
     return token
 
 
-def feed_turn_off(*, user) -> bool:
-    """Remove user's feed; False if there was none."""
+def feed_turn_off(*, user, by, reason: str = "") -> bool:
+    """Remove user's feed (by is who did it: user, a people manager, or None); False if
+    there was none."""
     with transaction.atomic():
         feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
         if feed is None:
             return False
-        Event.record(user, "calendar.off", feed, summary="Calendar feed turned off")
+        summary = "Calendar feed turned off" + (f": {reason}" if reason else "")
+        Event.record(by, "calendar.off", feed, summary=summary)
         feed.delete()
     return True
+
+
+def feed_revoke(sender, *, person, by=None, **kwargs):
+    """accounts.people.credentials_revoked: every secret of person goes, this one too."""
+    feed_turn_off(user=person, by=by, reason="every session and token was revoked")
 
 
 @never_cache
@@ -73,7 +80,7 @@ def feed_settings(request):
         return redirect(reverse("account-security") + "#calendar-feed")
     choice = request.POST.get("feed", "")
     if choice == "off":
-        if feed_turn_off(user=request.user):
+        if feed_turn_off(user=request.user, by=request.user):
             messages.success(request, "Your calendar feed is off. Its address no longer works.")
         else:
             messages.info(request, "Your calendar feed was already off.")

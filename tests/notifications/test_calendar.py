@@ -101,7 +101,7 @@ def test_an_unknown_reset_or_revoked_token_answers_404(client, owner, action):
     second = feed_turn_on(user=owner, reset=True)
     assert _get(client, first).status_code == 404
     assert _get(client, second).status_code == 200
-    feed_turn_off(user=owner)
+    feed_turn_off(user=owner, by=owner)
     assert _get(client, second).status_code == 404
 
 
@@ -180,3 +180,24 @@ def test_the_settings_refuse_a_wrong_choice_and_need_sign_in(client, owner):
     assert "Choose to turn your calendar feed on" in wrong.text
     assert not CalendarFeed.objects.exists()
     assert client.get(reverse("notifications:calendar")).status_code == 302
+
+
+def test_signing_out_everywhere_turns_the_feed_off(client, owner, action):
+    token = feed_turn_on(user=owner)
+    client.force_login(owner)
+    client.post(reverse("account-security"), {"everywhere": "1"})
+    assert _get(client, token).status_code == 404
+    assert not CalendarFeed.objects.filter(user=owner).exists()
+    off = Event.objects.get(verb="calendar.off")
+    assert off.actor == owner and "revoked" in off.summary
+
+
+def test_deactivating_someone_turns_their_feed_off(owner, coordinator, action):
+    from accounts.context import acting_as
+
+    feed_turn_on(user=owner)
+    with acting_as(coordinator):
+        owner.is_active = False
+        owner.save()
+    assert not CalendarFeed.objects.filter(user=owner).exists()
+    assert Event.objects.get(verb="calendar.off").actor == coordinator
