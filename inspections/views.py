@@ -50,7 +50,9 @@ def import_upload(request):
             }
             return redirect("inspections:preview")
     if request.method == "POST":
-        force = form.cleaned_data.get("force") or (forces.first() if len(forces) == 1 else None)
+        # An empty POST leaves the form unbound: it has no cleaned_data.
+        chosen = getattr(form, "cleaned_data", {}).get("force")
+        force = chosen or (forces.first() if len(forces) == 1 else None)
         security.record_refused_uploads(
             request, force_id=force.pk if force else None, where="inspection report import"
         )
