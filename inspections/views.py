@@ -49,10 +49,9 @@ def import_upload(request):
                 "parsed": parsed,
             }
             return redirect("inspections:preview")
-    if request.method == "POST":
-        # An empty POST leaves the form unbound: it has no cleaned_data.
-        chosen = getattr(form, "cleaned_data", {}).get("force")
-        force = chosen or (forces.first() if len(forces) == 1 else None)
+    if request.FILES:
+        # Only a post with a file can have had one refused; its form is bound and checked.
+        force = form.cleaned_data.get("force") or (forces.first() if len(forces) == 1 else None)
         security.record_refused_uploads(
             request, force_id=force.pk if force else None, where="inspection report import"
         )
